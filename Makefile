@@ -1,0 +1,48 @@
+# Guazhi: `make run` serves the demo; `make test` runs the whole suite.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-browser lint bench install migrate demo clean
+
+$(STAMP): pyproject.toml
+	@python=""; for p in python3.13 python3.12 python3.11 python3; do \
+	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)'; then python=$$p; break; fi; \
+	done; \
+	if [ -z "$$python" ]; then echo "错误：未找到 Python 3.11 或更高版本。请先安装（Debian 12: apt install python3 python3-venv）。 / No Python >= 3.11 found." >&2; exit 1; fi; \
+	if [ ! -x $(PY) ]; then echo "使用 $$python 创建虚拟环境 $(VENV)"; $$python -m venv $(VENV) || exit 1; fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+run: demo
+	GUAZHI_DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	GUAZHI_FAST_PASSWORD_HASHER=true $(PY) -m pytest -n 2 -m "not browser"
+
+test-browser: install
+	GUAZHI_FAST_PASSWORD_HASHER=true DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m browser -p no:xdist
+
+lint: install
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy guazhi
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: install
+	$(PY) bench/originality.py
+
+clean:
+	rm -rf $(VENV) var

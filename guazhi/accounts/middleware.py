@@ -1,0 +1,55 @@
+"""Session policy: absolute lifetime and forced password change.
+
+The idle timeout is Django's own (SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST); this
+adds the absolute limit, which Django lacks, and keeps users who must change their password
+on the password page.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from guazhi.audit.log import record
+from guazhi.audit.models import Event
+
+LOGIN_TIME_KEY = "guazhi_login_time"
+LAST_SEEN_KEY = "guazhi_last_seen"
+
+
+class SessionPolicyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            now = time.time()
+            started = request.session.get(LOGIN_TIME_KEY, now)
+            last_seen = request.session.get(LAST_SEEN_KEY, now)
+            # The idle check here as well as the cookie's age: a stolen cookie replayed after
+            # the idle period must not work, whatever the client does with expiry.
+            expired_absolute = now - started > settings.SESSION_ABSOLUTE_SECONDS
+            expired_idle = now - last_seen > settings.SESSION_IDLE_SECONDS
+            if expired_absolute or expired_idle:
+                reason = "会话已超过最长时限" if expired_absolute else "长时间未操作"
+                record(event=Event.SESSION_EXPIRED, request=request, user=user, detail=reason)
+                logout(request)
+                messages.info(request, f"{reason}，请重新登录。")
+                return redirect(f"{reverse('login')}?next={request.path}")
+            request.session[LAST_SEEN_KEY] = now
+            if user.must_change_password and request.path not in _password_paths():
+                messages.warning(request, "首次登录或密码已被重置，请先修改密码。")
+                return redirect("accounts:password_change")
+        return self.get_response(request)
+
+
+def _password_paths() -> set[str]:
+    return {reverse("accounts:password_change"), reverse("accounts:logout")}

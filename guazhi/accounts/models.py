@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+
+
+class Role(models.TextChoices):
+    PROGRAMME_ADMIN = "programme_admin", "组织部管理员"
+    HOST_LIAISON = "host_liaison", "接收单位联络员"
+    HOME_LIAISON = "home_liaison", "派出单位联络员"
+    CADRE = "cadre", "挂职干部"
+    # 三员分立: three IT roles, mutually exclusive, none with rights on business data.
+    SYSTEM_ADMIN = "system_admin", "系统管理员"
+    SECURITY_ADMIN = "security_admin", "安全管理员"
+    AUDIT_ADMIN = "audit_admin", "审计管理员"
+
+
+BUSINESS_ROLES = frozenset(
+    {Role.PROGRAMME_ADMIN, Role.HOST_LIAISON, Role.HOME_LIAISON, Role.CADRE}
+)
+IT_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+ROLES_WITH_UNIT = frozenset({Role.HOST_LIAISON, Role.HOME_LIAISON})
+
+
+class User(AbstractUser):
+    """One person, one role: a single `role` field makes the 三员 roles exclusive by design."""
+
+    role = models.CharField("角色", max_length=32, choices=Role.choices, blank=True)
+    full_name = models.CharField("姓名", max_length=64, blank=True)
+    unit = models.ForeignKey(
+        "roster.Unit",
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="liaisons",
+        help_text="联络员负责的单位（含下级单位）。",
+    )
+    cadre = models.OneToOneField(
+        "roster.Cadre",
+        verbose_name="对应干部",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="user",
+    )
+    must_change_password = models.BooleanField("首次登录须修改密码", default=True)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+        constraints = [
+            models.CheckConstraint(
+                name="liaison_has_unit",
+                condition=~models.Q(role__in=["host_liaison", "home_liaison"])
+                | models.Q(unit__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="cadre_user_has_cadre",
+                condition=~models.Q(role="cadre") | models.Q(cadre__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label if self.role else "未分配角色"
+
+    @property
+    def is_programme_admin(self) -> bool:
+        return self.role == Role.PROGRAMME_ADMIN
+
+    @property
+    def is_host_liaison(self) -> bool:
+        return self.role == Role.HOST_LIAISON
+
+    @property
+    def is_home_liaison(self) -> bool:
+        return self.role == Role.HOME_LIAISON
+
+    @property
+    def is_cadre(self) -> bool:
+        return self.role == Role.CADRE
+
+    @property
+    def is_system_admin(self) -> bool:
+        return self.role == Role.SYSTEM_ADMIN
+
+    @property
+    def is_security_admin(self) -> bool:
+        return self.role == Role.SECURITY_ADMIN
+
+    @property
+    def is_audit_admin(self) -> bool:
+        return self.role == Role.AUDIT_ADMIN
+
+    @property
+    def has_business_role(self) -> bool:
+        return self.role in BUSINESS_ROLES
+
+    @property
+    def may_reveal_personal_data(self) -> bool:
+        """Full ID and mobile numbers: the programme admin's work needs them."""
+        return self.role == Role.PROGRAMME_ADMIN

@@ -1,0 +1,34 @@
+"""Originality check (查重): passage-level copy detection for Chinese official prose.
+
+Framework-free (no Django). Typical use::
+
+    index = OriginalityIndex()
+    index.add_many((w.id, w.text) for w in writings)
+    index.save("var/originality")
+    result = OriginalityIndex.load("var/originality").check(text, exclude_id="42")
+    result.copy_ratio, result.passages[0].source_id
+"""
+
+from .index import OriginalityIndex, Params
+from .match import CheckResult, Passage
+from .normalize import (
+    DEFAULT_BOILERPLATE,
+    DEFAULT_FILLERS,
+    Normalized,
+    NormalizeConfig,
+    Normalizer,
+    normalize,
+)
+
+__all__ = [
+    "DEFAULT_BOILERPLATE",
+    "DEFAULT_FILLERS",
+    "CheckResult",
+    "Normalized",
+    "NormalizeConfig",
+    "Normalizer",
+    "OriginalityIndex",
+    "Params",
+    "Passage",
+    "normalize",
+]

@@ -1,0 +1,214 @@
+"""The fingerprint index: sorted numpy arrays, add/remove by id, persistence."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .fingerprint import gram_hashes, winnow
+from .match import CheckResult, find_passages
+from .normalize import Normalizer
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    k: int = 8  # characters per gram on the normalised stream
+    w: int = 16  # winnowing window (index keeps about 2/(w+1) of the grams)
+    min_passage: int = 13  # shortest reported passage, normalised characters (CNKI's 13)
+    max_gap: int = 48  # grams between two hits that still belong to one passage
+    # A gram is "common" (a stock phrase) when this many documents hold it...
+    common_df_min: int = 5
+    common_df_frac: float = 2e-5
+    # ...and so frequent grams are not even looked up (they cannot identify a source).
+    skip_df_min: int = 300
+    skip_df_frac: float = 5e-4
+    max_candidates: int = 200  # source documents examined per query, most hits first
+
+    def common_df(self, n_docs: int) -> int:
+        return max(self.common_df_min, math.ceil(n_docs * self.common_df_frac))
+
+    def skip_df(self, n_docs: int) -> int:
+        return max(self.skip_df_min, math.ceil(n_docs * self.skip_df_frac))
+
+
+def fingerprints(normalizer: Normalizer, text: str, params: Params) -> tuple[np.ndarray, np.ndarray]:
+    """Winnowed (hash, original offset) pairs of one document."""
+    norm = normalizer(text)
+    hashes = gram_hashes(norm.codes, params.k)
+    picks = winnow(hashes, params.w)
+    return hashes[picks], norm.offsets[picks].astype(np.uint32)
+
+
+class OriginalityIndex:
+    """Postings sorted by hash: ``hashes[i]`` occurs in document ``docs[i]`` at ``pos[i]``.
+
+    Removal marks a tombstone; ``compact()`` (run by ``save``) drops the dead postings.
+    Additions are buffered and merged into the sorted arrays before the next query or save.
+    """
+
+    def __init__(self, params: Params | None = None, normalizer: Normalizer | None = None) -> None:
+        self.params = params or Params()
+        self.normalizer = normalizer or Normalizer()
+        self._hashes = np.zeros(0, dtype=np.uint32)
+        self._docs = np.zeros(0, dtype=np.uint32)
+        self._pos = np.zeros(0, dtype=np.uint32)
+        self._ids: list[str] = []
+        self._num: dict[str, int] = {}
+        self._deleted = np.zeros(0, dtype=bool)
+        self._pending: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    # -- documents -------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._num)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._num
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self._num)
+
+    def add(self, doc_id: str, text: str) -> None:
+        """Index a document; an existing document with the same id is replaced."""
+        if doc_id in self._num:
+            self.remove(doc_id)
+        hashes, pos = fingerprints(self.normalizer, text, self.params)
+        num = len(self._ids)
+        self._ids.append(doc_id)
+        self._num[doc_id] = num
+        self._pending.append((hashes, np.full(hashes.shape[0], num, dtype=np.uint32), pos))
+
+    def add_many(self, docs: Iterable[tuple[str, str]]) -> int:
+        count = 0
+        for doc_id, text in docs:
+            self.add(doc_id, text)
+            count += 1
+        self._flush()
+        return count
+
+    def remove(self, doc_id: str) -> bool:
+        num = self._num.pop(doc_id, None)
+        if num is None:
+            return False
+        self._grow_deleted()
+        self._deleted[num] = True
+        return True
+
+    def _grow_deleted(self) -> None:
+        if self._deleted.shape[0] < len(self._ids):
+            grown = np.zeros(len(self._ids), dtype=bool)
+            grown[: self._deleted.shape[0]] = self._deleted
+            self._deleted = grown
+
+    def _flush(self) -> None:
+        """Merge buffered additions into the sorted arrays."""
+        self._grow_deleted()
+        if not self._pending:
+            return
+        parts = list(zip(*self._pending, strict=True))
+        self._pending = []
+        hashes = np.concatenate([self._hashes, *parts[0]])
+        docs = np.concatenate([self._docs, *parts[1]])
+        pos = np.concatenate([self._pos, *parts[2]])
+        order = np.argsort(hashes, kind="stable")
+        self._hashes, self._docs, self._pos = hashes[order], docs[order], pos[order]
+
+    def compact(self) -> None:
+        """Drop postings of removed documents and renumber the rest."""
+        self._flush()
+        if not self._deleted.any():
+            return
+        live = ~self._deleted
+        renumber = np.cumsum(live, dtype=np.int64) - 1
+        keep = live[self._docs]
+        self._hashes = np.ascontiguousarray(self._hashes[keep])
+        self._docs = renumber[self._docs[keep]].astype(np.uint32)
+        self._pos = np.ascontiguousarray(self._pos[keep])
+        self._ids = [doc_id for doc_id, alive in zip(self._ids, live, strict=True) if alive]
+        self._num = {doc_id: i for i, doc_id in enumerate(self._ids)}
+        self._deleted = np.zeros(len(self._ids), dtype=bool)
+
+    @property
+    def nbytes(self) -> int:
+        self._flush()
+        return int(self._hashes.nbytes + self._docs.nbytes + self._pos.nbytes)
+
+    # -- persistence -----------------------------------------------------------------------
+
+    def save(self, path: str | Path) -> None:
+        self.compact()
+        out = Path(path)
+        out.mkdir(parents=True, exist_ok=True)
+        # Write beside and rename: the old files may be memory-mapped by this very index.
+        for name, array in (("hashes", self._hashes), ("docs", self._docs), ("pos", self._pos)):
+            tmp = out / f"{name}.tmp.npy"
+            np.save(tmp, array)
+            os.replace(tmp, out / f"{name}.npy")
+        meta = {"format": FORMAT_VERSION, "params": asdict(self.params), "ids": self._ids}
+        tmp_meta = out / "meta.json.tmp"
+        tmp_meta.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp_meta, out / "meta.json")
+
+    @classmethod
+    def load(cls, path: str | Path, *, mmap: bool = True) -> OriginalityIndex:
+        """Load an index; with ``mmap`` the arrays are paged in lazily (fast start-up)."""
+        src = Path(path)
+        meta = json.loads((src / "meta.json").read_text(encoding="utf-8"))
+        if meta.get("format") != FORMAT_VERSION:
+            raise ValueError(f"unsupported index format: {meta.get('format')!r}")
+        index = cls(Params(**meta["params"]))
+        mode = "r" if mmap else None
+        index._hashes = np.load(src / "hashes.npy", mmap_mode=mode)
+        index._docs = np.load(src / "docs.npy", mmap_mode=mode)
+        index._pos = np.load(src / "pos.npy", mmap_mode=mode)
+        index._ids = list(meta["ids"])
+        index._num = {doc_id: i for i, doc_id in enumerate(index._ids)}
+        index._deleted = np.zeros(len(index._ids), dtype=bool)
+        return index
+
+    # -- query -----------------------------------------------------------------------------
+
+    def check(self, text: str, *, exclude_id: str | None = None) -> CheckResult:
+        """Compare one document with the index; ``exclude_id`` (its own id) never matches."""
+        self._flush()
+        p = self.params
+        norm = self.normalizer(text)
+        qh = gram_hashes(norm.codes, p.k)
+        left = np.searchsorted(self._hashes, qh, side="left")
+        right = np.searchsorted(self._hashes, qh, side="right")
+        counts = right - left
+        n_docs = max(len(self._num), 1)
+        usable = (counts > 0) & (counts <= p.skip_df(n_docs))
+        q_idx = np.flatnonzero(usable)
+        per = counts[q_idx]
+        total = int(per.sum())
+        hit_q = np.repeat(q_idx, per)
+        first = np.repeat(left[q_idx] - (np.cumsum(per) - per), per)
+        posting = first + np.arange(total)
+        hit_doc = np.asarray(self._docs[posting], dtype=np.int64)
+        hit_pos = np.asarray(self._pos[posting], dtype=np.int64)
+        alive = ~self._deleted[hit_doc]
+        own = self._num.get(exclude_id) if exclude_id is not None else None
+        if own is not None:
+            alive &= hit_doc != own
+        return find_passages(
+            text,
+            norm,
+            qh,
+            hit_q[alive],
+            hit_doc[alive],
+            hit_pos[alive],
+            counts,
+            ids=self._ids,
+            params=p,
+            common_df=p.common_df(n_docs),
+        )

@@ -1,0 +1,266 @@
+"""From fingerprint hits to copied passages and CNKI-style ratios."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .fingerprint import window_argmin
+from .normalize import Normalized
+
+if TYPE_CHECKING:
+    from .index import Params
+
+# Text quoted from a speaker or a document: 习近平总书记指出：“……”, 《…》规定：“……”.
+QUOTE_RE = re.compile(
+    r"(?:指出|强调|说|讲|讲话|要求|规定|提出|写道|表示|明确|所说|号召|告诫|指示|批示|认为)"
+    r"(?:的那样|道)?[:：,，]?\s*([“「『\"][^“”「」『』\"]{1,2000}[”」』\"])"
+)
+_WHITESPACE = np.array(
+    [cp for cp in range(0x3001) if chr(cp).isspace()] + [0xFEFF, 0x200B], dtype=np.uint32
+)
+# A stock phrase is short: long runs of frequent grams are a popular template, i.e. copying.
+COMMON_MAX_LEN = 40
+# A source that shares less than this (normalised characters, in total) shares set phrasing.
+INCIDENTAL_SOURCE_LEN = 30
+_DIAG_TOLERANCE = 10  # characters of drift allowed between hits of one passage...
+_DIAG_SLOPE = 0.25  # ...plus this fraction of their distance (fillers, re-breaks, synonyms)
+_MAX_TRAILING_PUNCT = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A copied passage: ``text[start:end]`` comes from ``source_id``'s ``[source_start,
+    source_end)`` (source offsets are estimated from the nearest shared fingerprints)."""
+
+    start: int
+    end: int
+    source_id: str
+    source_start: int
+    source_end: int
+    similarity: float
+    common: bool = False  # stock phrase or attributed quotation: left out of the second ratio
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["similarity"] = round(self.similarity, 3)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    chars: int  # non-whitespace characters of the checked text
+    copy_ratio: float
+    copy_ratio_excluding_common: float
+    max_source_ratio: float
+    passages: list[Passage]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "chars": self.chars,
+            "copy_ratio": round(self.copy_ratio, 4),
+            "copy_ratio_excluding_common": round(self.copy_ratio_excluding_common, 4),
+            "max_source_ratio": round(self.max_source_ratio, 4),
+            "passages": [p.to_dict() for p in self.passages],
+        }
+
+
+@dataclass(slots=True)
+class _Chain:
+    a: int  # first and last hit, in gram numbers of the query
+    b: int
+    qo_a: int  # original offsets in the query and the source of the first and last hits
+    s_a: int
+    qo_b: int
+    s_b: int
+    hits: int
+    common: int
+
+
+def _chain_hits(
+    qs: np.ndarray, ss: np.ndarray, qo: np.ndarray, common: np.ndarray, max_gap: int
+) -> list[_Chain]:
+    """Group one source's hits (sorted by query position) into passages along a diagonal.
+
+    Hits continue a passage when the query and source advance by about the same distance,
+    so reordered sentences become separate passages and small insertions are tolerated.
+    """
+    done: list[_Chain] = []
+    live: list[_Chain] = []
+    for q, s in zip(qs.tolist(), ss.tolist(), strict=True):
+        o = int(qo[q])
+        still = []
+        for ch in live:
+            (still if q - ch.b <= max_gap else done).append(ch)
+        live = still
+        best: _Chain | None = None
+        best_drift = 0.0
+        for ch in live:
+            if q <= ch.b:
+                continue
+            dq, ds = o - ch.qo_b, s - ch.s_b
+            drift = abs(dq - ds)
+            if ds > 0 and drift <= _DIAG_TOLERANCE + _DIAG_SLOPE * dq:
+                if best is None or drift < best_drift:
+                    best, best_drift = ch, drift
+        is_common = int(common[q])
+        if best is None:
+            live.append(_Chain(q, q, o, s, o, s, 1, is_common))
+        else:
+            best.b, best.qo_b, best.s_b = q, o, s
+            best.hits += 1
+            best.common += is_common
+    return done + live
+
+
+def _extend(a: int, b: int, argmins: np.ndarray, n_grams: int, w: int) -> tuple[int, int]:
+    """Widen [a, b] (gram numbers) as far as winnowing allows the copy to reach.
+
+    If the copy went on w grams beyond a hit, the source would have kept one of those grams
+    (the minimum of a window fully inside the copy), and we would have hit it. So the copy can
+    only extend while every window reaching outwards has its minimum inside the passage.
+    """
+    last = argmins.shape[0] - 1
+    lo = a
+    j = a - 1
+    while j >= 0 and j > a - w and argmins[min(j, last)] >= a:
+        lo = j
+        j -= 1
+    hi = b
+    j = b + 1
+    while j < n_grams and j < b + w:
+        start = j - w + 1
+        if start >= 0 and argmins[min(start, last)] > b:
+            break
+        hi = j
+        j += 1
+    return lo, hi
+
+
+def _free_runs(covered: np.ndarray, lo: int, hi: int, min_len: int) -> list[tuple[int, int]]:
+    """Uncovered runs of at least min_len inside [lo, hi] (inclusive bounds)."""
+    free = ~covered[lo : hi + 1]
+    if free.all():
+        return [(lo, hi)] if hi - lo + 1 >= min_len else []
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], free.view(np.int8), [0]))))
+    runs = []
+    for start, stop in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):
+        if stop - start >= min_len:
+            runs.append((lo + start, lo + stop - 1))
+    return runs
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span(1) for m in QUOTE_RE.finditer(text)]
+
+
+def _nonspace(text: str) -> np.ndarray:
+    raw = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return ~np.isin(raw, _WHITESPACE)
+
+
+def find_passages(
+    text: str,
+    norm: Normalized,
+    qh: np.ndarray,
+    hit_q: np.ndarray,
+    hit_doc: np.ndarray,
+    hit_pos: np.ndarray,
+    counts: np.ndarray,
+    *,
+    ids: list[str],
+    params: Params,
+    common_df: int,
+) -> CheckResult:
+    nonspace = _nonspace(text)
+    total = int(nonspace.sum())
+    if total == 0 or hit_q.shape[0] == 0:
+        return CheckResult(total, 0.0, 0.0, 0.0, [])
+    k, w = params.k, params.w
+    n_grams = qh.shape[0]
+    qo = norm.offsets.astype(np.int64)
+    common = counts >= common_df
+
+    order = np.lexsort((hit_pos, hit_q, hit_doc))
+    hit_q, hit_doc, hit_pos = hit_q[order], hit_doc[order], hit_pos[order]
+    doc_starts = np.flatnonzero(np.concatenate(([True], hit_doc[1:] != hit_doc[:-1])))
+    doc_ends = np.append(doc_starts[1:], hit_doc.shape[0])
+    sizes = doc_ends - doc_starts
+    ranked = np.argsort(-sizes, kind="stable")[: params.max_candidates]
+    ranked = ranked[sizes[ranked] >= 2]
+
+    argmins = window_argmin(qh, w)
+    # (hits, length, doc, lo, hi, chain) for every candidate passage
+    found: list[tuple[int, int, int, int, int, _Chain]] = []
+    for r in ranked.tolist():
+        lo_i, hi_i = int(doc_starts[r]), int(doc_ends[r])
+        doc = int(hit_doc[lo_i])
+        chains = _chain_hits(hit_q[lo_i:hi_i], hit_pos[lo_i:hi_i], qo, common, params.max_gap)
+        confirmed = any(
+            ch.hits >= 2 and ch.b - ch.a + k >= params.min_passage for ch in chains
+        )
+        if not confirmed:
+            continue
+        for ch in chains:
+            # A lone hit counts only inside a confirmed source and if it is a rare gram:
+            # it is then a short reordered sentence of that source, not chance.
+            if ch.hits == 1 and ch.common:
+                continue
+            lo, hi = _extend(ch.a, ch.b, argmins, n_grams, w)
+            found.append((ch.hits, hi - lo, doc, lo, hi, ch))
+
+    # Mosaic copying: each query region goes to its best-supported source, passage by passage.
+    found.sort(key=lambda f: (-f[0], -f[1]))
+    covered = np.zeros(len(norm), dtype=bool)
+    emitted: list[tuple[int, int, int, _Chain]] = []  # doc, lo char, hi char, chain
+    for _hits, _length, doc, lo, hi, ch in found:
+        for run_lo, run_hi in _free_runs(covered, lo, hi + k - 1, params.min_passage):
+            covered[run_lo : run_hi + 1] = True
+            emitted.append((doc, run_lo, run_hi, ch))
+
+    per_source_len: dict[int, int] = {}
+    for doc, lo, hi, _ch in emitted:
+        per_source_len[doc] = per_source_len.get(doc, 0) + hi - lo + 1
+
+    cum = np.concatenate(([0], np.cumsum(nonspace, dtype=np.int64)))
+    quoted = np.zeros(len(text), dtype=bool)
+    for qs, qe in quote_spans(text):
+        quoted[qs:qe] = True
+    copied = np.zeros(len(text), dtype=bool)
+    kept = np.zeros(len(text), dtype=bool)
+    per_source_chars: dict[int, int] = {}
+    passages: list[Passage] = []
+    for doc, lo, hi, ch in emitted:
+        start, end = int(qo[lo]), int(qo[hi]) + 1
+        trail = 0
+        while (
+            end < len(text)
+            and trail < _MAX_TRAILING_PUNCT
+            and unicodedata.category(text[end]).startswith("P")
+        ):
+            end += 1
+            trail += 1
+        grams = max(hi - lo + 2 - k, 1)
+        similarity = min(1.0, ch.hits * (w + 1) / 2 / grams)
+        is_common = (
+            hi - lo + 1 < COMMON_MAX_LEN and ch.common == ch.hits
+        ) or per_source_len[doc] < INCIDENTAL_SOURCE_LEN
+        source_start = max(0, ch.s_a - (ch.qo_a - start))
+        source_end = max(source_start, ch.s_b + (end - ch.qo_b))
+        passages.append(
+            Passage(start, end, ids[doc], source_start, source_end, similarity, is_common)
+        )
+        copied[start:end] = True
+        if not is_common:
+            kept[start:end] = True
+        per_source_chars[doc] = per_source_chars.get(doc, 0) + int(cum[end] - cum[start])
+
+    passages.sort(key=lambda p: p.start)
+    copied_chars = int((copied & nonspace).sum())
+    kept_chars = int((kept & nonspace & ~quoted).sum())
+    best = max(per_source_chars.values(), default=0)
+    return CheckResult(total, copied_chars / total, kept_chars / total, best / total, passages)

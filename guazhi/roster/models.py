@@ -1,0 +1,399 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from guazhi.lib.identity import InvalidValue, mask_id_number, mask_mobile, normalize_id_number
+from guazhi.lib.identity import normalize_mobile
+
+if TYPE_CHECKING:
+    from guazhi.accounts.models import User
+
+
+# --- Units --------------------------------------------------------------------------------------
+
+
+class UnitKind(models.TextChoices):
+    PROVINCE = "province", "省"
+    CITY = "city", "市"
+    COUNTY = "county", "县"
+    DISTRICT = "district", "区"
+    TOWN = "town", "镇"
+    SUBDISTRICT = "subdistrict", "街道"
+    TOWNSHIP = "township", "乡"
+    VILLAGE = "village", "村"
+    COMMUNITY = "community", "社区"
+    DEPARTMENT = "department", "部门"
+    ENTERPRISE = "enterprise", "企事业单位"
+    OTHER = "other", "其他"
+
+
+class UnitQuerySet(models.QuerySet["Unit"]):
+    def subtree(self, unit: Unit) -> UnitQuerySet:
+        """The unit and every unit below it."""
+        return self.filter(path__startswith=unit.path)
+
+    def visible_to(self, user: User) -> UnitQuerySet:
+        # Units are programme structure: the admin maintains them; a liaison sees their own
+        # subtree; cadres and IT admins do not browse them.
+        if user.is_programme_admin:
+            return self.all()
+        if (user.is_host_liaison or user.is_home_liaison) and user.unit_id:
+            return self.filter(path__startswith=user.unit.path)
+        return self.none()
+
+
+class Unit(models.Model):
+    """A node of the unit tree: province → city → county/district → town → village, or a
+    department. `path` ("/1/4/17/") is a materialised path so that "this unit and everything
+    below" is one indexed prefix query."""
+
+    name = models.CharField("单位名称", max_length=100)
+    kind = models.CharField("类型", max_length=16, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="unit_name_unique_in_parent")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        # The path needs the primary key, so a new unit is saved twice.
+        if self.pk is None:
+            super().save(*args, **kwargs)
+            kwargs.pop("force_insert", None)
+        self.path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.parent_id and self.pk and self.parent.path.startswith(self.path or "\0"):
+            raise ValidationError({"parent": "上级单位不能是本单位或其下级单位。"})
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 2
+
+    @property
+    def full_name(self) -> str:
+        """Names from the city down, e.g. 青川市安平区柳溪镇 (the province is implied)."""
+        ids = [int(i) for i in self.path.strip("/").split("/") if i]
+        names = dict(Unit.objects.filter(pk__in=ids).values_list("pk", "name"))
+        parts = [names[i] for i in ids if i in names]
+        return "".join(parts[1:] if len(parts) > 2 else parts)
+
+
+# --- Cohorts ------------------------------------------------------------------------------------
+
+
+class CohortQuerySet(models.QuerySet["Cohort"]):
+    def visible_to(self, user: User) -> CohortQuerySet:
+        if user.is_programme_admin:
+            return self.all()
+        if user.has_business_role:
+            ids = Secondment.objects.visible_to(user).values("cohort_id")
+            return self.filter(pk__in=ids)
+        return self.none()
+
+
+class Cohort(models.Model):
+    name = models.CharField("批次名称", max_length=100, unique=True)
+    year = models.PositiveIntegerField("年度")
+    start_date = models.DateField("开始日期")
+    end_date = models.DateField("结束日期")
+    description = models.TextField("说明", blank=True)
+
+    objects = CohortQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "批次"
+        verbose_name_plural = "批次"
+        ordering = ["-start_date", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("roster:cohort_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date <= self.start_date:
+            raise ValidationError({"end_date": "结束日期应晚于开始日期。"})
+
+
+# --- Cadres -------------------------------------------------------------------------------------
+
+
+class Gender(models.TextChoices):
+    MALE = "M", "男"
+    FEMALE = "F", "女"
+
+
+class PoliticalStatus(models.TextChoices):
+    CPC = "cpc", "中共党员"
+    CPC_PROBATIONARY = "cpc_probationary", "中共预备党员"
+    CYL = "cyl", "共青团员"
+    DEMOCRATIC = "democratic", "民主党派"
+    NONE = "masses", "群众"
+
+
+class Education(models.TextChoices):
+    DOCTORATE = "doctorate", "博士研究生"
+    MASTER = "master", "硕士研究生"
+    BACHELOR = "bachelor", "大学本科"
+    COLLEGE = "college", "大学专科"
+    SECONDARY = "secondary", "中专及以下"
+
+
+class CadreQuerySet(models.QuerySet["Cadre"]):
+    def visible_to(self, user: User) -> CadreQuerySet:
+        if user.is_programme_admin:
+            return self.all()
+        if user.is_cadre:
+            return self.filter(pk=user.cadre_id)
+        if user.is_host_liaison and user.unit_id:
+            posted = Secondment.objects.filter(host_unit__path__startswith=user.unit.path)
+            return self.filter(pk__in=posted.values("cadre_id"))
+        if user.is_home_liaison and user.unit_id:
+            return self.filter(home_unit__path__startswith=user.unit.path)
+        return self.none()
+
+    def search(self, text: str) -> CadreQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(Q(name__contains=text) | Q(original_post__contains=text))
+
+
+class Cadre(models.Model):
+    name = models.CharField("姓名", max_length=50)
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices)
+    birth_date = models.DateField("出生日期")
+    id_number = models.CharField("身份证号", max_length=18, unique=True)
+    mobile = models.CharField("手机号", max_length=11, blank=True)
+    ethnicity = models.CharField("民族", max_length=20, default="汉族")
+    political_status = models.CharField(
+        "政治面貌", max_length=20, choices=PoliticalStatus.choices, default=PoliticalStatus.CPC
+    )
+    education = models.CharField("学历", max_length=20, choices=Education.choices, blank=True)
+    home_unit = models.ForeignKey(
+        Unit, verbose_name="派出单位", on_delete=models.PROTECT, related_name="sent_cadres"
+    )
+    original_post = models.CharField("原任职务", max_length=100, blank=True)
+    rank = models.CharField("职级", max_length=50, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CadreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "干部"
+        verbose_name_plural = "干部"
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("roster:cadre_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        errors = {}
+        try:
+            self.id_number = normalize_id_number(self.id_number)
+        except InvalidValue as e:
+            errors["id_number"] = str(e)
+        if self.mobile:
+            try:
+                self.mobile = normalize_mobile(self.mobile)
+            except InvalidValue as e:
+                errors["mobile"] = str(e)
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_mobile(self) -> str:
+        return mask_mobile(self.mobile)
+
+    @property
+    def age(self) -> int:
+        today = date.today()
+        b = self.birth_date
+        return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
+
+
+# --- Secondments --------------------------------------------------------------------------------
+
+
+class SecondmentStatus(models.TextChoices):
+    PENDING = "pending", "待报到"
+    ACTIVE = "active", "在岗"
+    COMPLETED = "completed", "期满"
+    ENDED_EARLY = "ended_early", "提前结束"
+
+
+# 待报到 → 在岗 → 期满 / 提前结束, and nothing else.
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    SecondmentStatus.PENDING: frozenset({SecondmentStatus.ACTIVE}),
+    SecondmentStatus.ACTIVE: frozenset({SecondmentStatus.COMPLETED, SecondmentStatus.ENDED_EARLY}),
+    SecondmentStatus.COMPLETED: frozenset(),
+    SecondmentStatus.ENDED_EARLY: frozenset(),
+}
+
+
+class SecondmentQuerySet(models.QuerySet["Secondment"]):
+    def visible_to(self, user: User) -> SecondmentQuerySet:
+        if user.is_programme_admin:
+            return self.all()
+        if user.is_cadre:
+            return self.filter(cadre_id=user.cadre_id)
+        if user.is_host_liaison and user.unit_id:
+            return self.filter(host_unit__path__startswith=user.unit.path)
+        if user.is_home_liaison and user.unit_id:
+            return self.filter(cadre__home_unit__path__startswith=user.unit.path)
+        return self.none()
+
+    def with_related(self) -> SecondmentQuerySet:
+        return self.select_related("cadre", "cadre__home_unit", "cohort", "host_unit")
+
+
+class Secondment(models.Model):
+    cadre = models.ForeignKey(
+        Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="secondments"
+    )
+    cohort = models.ForeignKey(
+        Cohort, verbose_name="批次", on_delete=models.PROTECT, related_name="secondments"
+    )
+    host_unit = models.ForeignKey(
+        Unit, verbose_name="接收单位", on_delete=models.PROTECT, related_name="hosted_secondments"
+    )
+    post = models.CharField("挂任职务", max_length=100)
+    duties = models.TextField("分管工作", blank=True)
+    start_date = models.DateField("开始日期")
+    planned_end_date = models.DateField("计划结束日期")
+    actual_end_date = models.DateField("实际结束日期", null=True, blank=True)
+    status = models.CharField(
+        "状态", max_length=16, choices=SecondmentStatus.choices, default=SecondmentStatus.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SecondmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "挂职任职"
+        verbose_name_plural = "挂职任职"
+        ordering = ["-start_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cadre", "cohort"], name="one_secondment_per_cadre_per_cohort"
+            ),
+            models.CheckConstraint(
+                name="planned_end_after_start",
+                condition=Q(planned_end_date__gt=models.F("start_date")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre} · {self.host_unit} {self.post}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("roster:secondment_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.start_date and self.planned_end_date and self.planned_end_date <= self.start_date:
+            raise ValidationError({"planned_end_date": "计划结束日期应晚于开始日期。"})
+        if self.actual_end_date and self.start_date and self.actual_end_date < self.start_date:
+            raise ValidationError({"actual_end_date": "实际结束日期不能早于开始日期。"})
+
+    def allowed_next_statuses(self) -> list[SecondmentStatus]:
+        return [SecondmentStatus(s) for s in ALLOWED_TRANSITIONS[self.status]]
+
+    def can_move_to(self, status: str) -> bool:
+        return status in ALLOWED_TRANSITIONS[self.status]
+
+    def move_to(self, status: str, *, on: date) -> None:
+        """Change status in memory, enforcing the transitions; the caller saves and audits."""
+        if not self.can_move_to(status):
+            raise ValidationError(
+                f"状态不能从“{self.get_status_display()}”变为“{SecondmentStatus(status).label}”。"
+            )
+        self.status = status
+        if status in (SecondmentStatus.COMPLETED, SecondmentStatus.ENDED_EARLY):
+            if on < self.start_date:
+                raise ValidationError("结束日期不能早于开始日期。")
+            self.actual_end_date = on
+
+    @property
+    def duty_list(self) -> list[str]:
+        return [d.strip() for d in self.duties.replace("；", "\n").replace(";", "\n").splitlines() if d.strip()]
+
+
+# --- Roster imports -----------------------------------------------------------------------------
+
+
+class RosterImportStatus(models.TextChoices):
+    VALIDATED = "validated", "校验通过，待确认"
+    REJECTED = "rejected", "校验未通过"
+    COMMITTED = "committed", "已导入"
+
+
+class RosterImport(models.Model):
+    """One uploaded roster file, kept between the validation and the commit phase."""
+
+    cohort = models.ForeignKey(
+        Cohort, verbose_name="批次", on_delete=models.PROTECT, related_name="imports"
+    )
+    file_name = models.CharField("文件名", max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    content = models.BinaryField()
+    uploaded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="roster_imports"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=16, choices=RosterImportStatus.choices)
+    row_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    report = models.JSONField("校验报告", default=list)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "名册导入"
+        verbose_name_plural = "名册导入"
+        ordering = ["-uploaded_at"]
+        constraints = [
+            # Importing the same file twice is refused (also enforced with a clear message).
+            models.UniqueConstraint(
+                fields=["sha256"],
+                condition=Q(status="committed"),
+                name="roster_file_committed_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.file_name

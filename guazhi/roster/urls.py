@@ -1,0 +1,27 @@
+from django.urls import path
+
+from guazhi.roster import views, views_import
+
+app_name = "roster"
+
+urlpatterns = [
+    path("cadres/", views.cadre_list, name="cadre_list"),
+    path("cadres/export.xlsx", views_import.roster_export, name="roster_export"),
+    path("cadres/<int:pk>/", views.cadre_detail, name="cadre_detail"),
+    path("cadres/<int:pk>/edit/", views.cadre_edit, name="cadre_edit"),
+    path("cadres/<int:pk>/reveal/", views.cadre_reveal, name="cadre_reveal"),
+    path("secondments/", views.secondment_list, name="secondment_list"),
+    path("secondments/<int:pk>/", views.secondment_detail, name="secondment_detail"),
+    path("secondments/<int:pk>/edit/", views.secondment_edit, name="secondment_edit"),
+    path("secondments/<int:pk>/status/", views.secondment_status, name="secondment_status"),
+    path("cohorts/", views.cohort_list, name="cohort_list"),
+    path("cohorts/new/", views.cohort_create, name="cohort_create"),
+    path("cohorts/<int:pk>/", views.cohort_detail, name="cohort_detail"),
+    path("units/", views.unit_list, name="unit_list"),
+    path("units/new/", views.unit_create, name="unit_create"),
+    path("import/", views_import.import_upload, name="import_upload"),
+    path("import/template.xlsx", views_import.import_template, name="import_template"),
+    path("import/<int:pk>/", views_import.import_detail, name="import_detail"),
+    path("import/<int:pk>/report.xlsx", views_import.import_report, name="import_report"),
+    path("import/<int:pk>/commit/", views_import.import_commit, name="import_commit"),
+]

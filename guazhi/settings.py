@@ -1,0 +1,171 @@
+"""Guazhi settings. Everything works with no configuration; environment variables tune it.
+
+SQLite (WAL) is the embedded default; set DATABASE_URL=postgres://… for PostgreSQL.
+"""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def envbool(name: str, default: str) -> bool:
+    return os.environ.get(name, default).strip().lower() in ("1", "true", "yes", "on")
+
+
+def envint(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+DEBUG = envbool("GUAZHI_DEBUG", "false")
+# The demo server (make run) sets GUAZHI_DEBUG; a real deployment must set its own key.
+SECRET_KEY = os.environ.get("GUAZHI_SECRET_KEY", "guazhi-insecure-development-key-change-me")
+ALLOWED_HOSTS = [h for h in os.environ.get("GUAZHI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("GUAZHI_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "axes",
+    "guazhi.accounts",
+    "guazhi.audit",
+    "guazhi.roster",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    # Static files are served before the login wall (they are public by nature).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "guazhi.accounts.middleware.SessionPolicyMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Axes last, as its documentation asks.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "guazhi.urls"
+WSGI_APPLICATION = "guazhi.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "guazhi.accounts.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------------------
+DATA_DIR = Path(os.environ.get("GUAZHI_DATA_DIR", BASE_DIR / "var"))
+_default_db = f"sqlite:///{DATA_DIR / 'guazhi.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db))}
+if "DATABASE_URL" not in os.environ:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of failing
+        # half-way with "database is locked"; WAL lets readers go on meanwhile.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        "PRAGMA foreign_keys=ON;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Accounts and login security (等保2.0 三级 baseline) ------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": envint("GUAZHI_PASSWORD_MIN_LENGTH", 8)},
+    },
+    {
+        "NAME": "guazhi.accounts.passwords.CharacterClassValidator",
+        "OPTIONS": {"min_classes": envint("GUAZHI_PASSWORD_MIN_CLASSES", 3)},
+    },
+    {"NAME": "guazhi.accounts.passwords.PersonalInfoValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+AXES_FAILURE_LIMIT = envint("GUAZHI_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("GUAZHI_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "guazhi.accounts.views.locked_out"
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+
+SESSION_IDLE_SECONDS = envint("GUAZHI_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_ABSOLUTE_SECONDS = envint("GUAZHI_SESSION_ABSOLUTE_HOURS", 8) * 3600
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
+SESSION_SAVE_EVERY_REQUEST = True  # sliding idle timeout
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = envbool("GUAZHI_SECURE_COOKIES", "false")
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Uploads ----------------------------------------------------------------------------------
+GUAZHI_MAX_UPLOAD_MB = envint("GUAZHI_MAX_UPLOAD_MB", 10)
+DATA_UPLOAD_MAX_MEMORY_SIZE = (GUAZHI_MAX_UPLOAD_MB + 1) * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+
+# --- Language and time ------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = os.environ.get("GUAZHI_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = DATA_DIR / "static"
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True  # serve straight from static/ when collectstatic has not run
+
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"axes": {"handlers": ["console"], "level": "WARNING"}},
+}
+
+if envbool("GUAZHI_FAST_PASSWORD_HASHER", "false"):
+    # Tests only: the default hasher costs ~0.3 s per login.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
