@@ -117,7 +117,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 AXES_FAILURE_LIMIT = envint("GUAZHI_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("GUAZHI_LOCKOUT_MINUTES", 30))
+# The rule is per username (等保: lock the account), not per address: offices sit behind one NAT.
 AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "guazhi.accounts.views.locked_out"
 AXES_VERBOSE = False
