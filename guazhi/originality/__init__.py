@@ -14,8 +14,8 @@ from .match import CheckResult, Passage
 from .normalize import (
     DEFAULT_BOILERPLATE,
     DEFAULT_FILLERS,
-    Normalized,
     NormalizeConfig,
+    Normalized,
     Normalizer,
     normalize,
 )

@@ -34,7 +34,7 @@ def winnow(hashes: np.ndarray, w: int) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     if n <= w:
         return np.array([int(np.argmin(hashes))], dtype=np.int64)
-    picks = sliding_window_view(hashes, w).argmin(axis=1) + np.arange(n - w + 1)
+    picks: np.ndarray = sliding_window_view(hashes, w).argmin(axis=1) + np.arange(n - w + 1)
     return np.unique(picks)
 
 
@@ -43,4 +43,5 @@ def window_argmin(hashes: np.ndarray, w: int) -> np.ndarray:
     n = hashes.shape[0]
     if n <= w:
         return np.full(max(n, 1), int(np.argmin(hashes)) if n else 0, dtype=np.int64)
-    return sliding_window_view(hashes, w).argmin(axis=1) + np.arange(n - w + 1)
+    argmins: np.ndarray = sliding_window_view(hashes, w).argmin(axis=1) + np.arange(n - w + 1)
+    return argmins

@@ -8,6 +8,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -39,7 +40,9 @@ class Params:
         return max(self.skip_df_min, math.ceil(n_docs * self.skip_df_frac))
 
 
-def fingerprints(normalizer: Normalizer, text: str, params: Params) -> tuple[np.ndarray, np.ndarray]:
+def fingerprints(
+    normalizer: Normalizer, text: str, params: Params
+) -> tuple[np.ndarray, np.ndarray]:
     """Winnowed (hash, original offset) pairs of one document."""
     norm = normalizer(text)
     hashes = gram_hashes(norm.codes, params.k)
@@ -166,7 +169,7 @@ class OriginalityIndex:
         if meta.get("format") != FORMAT_VERSION:
             raise ValueError(f"unsupported index format: {meta.get('format')!r}")
         index = cls(Params(**meta["params"]))
-        mode = "r" if mmap else None
+        mode: Literal["r"] | None = "r" if mmap else None
         index._hashes = np.load(src / "hashes.npy", mmap_mode=mode)
         index._docs = np.load(src / "docs.npy", mmap_mode=mode)
         index._pos = np.load(src / "pos.npy", mmap_mode=mode)

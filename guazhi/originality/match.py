@@ -93,7 +93,7 @@ def _chain_hits(
     live: list[_Chain] = []
     for q, s in zip(qs.tolist(), ss.tolist(), strict=True):
         o = int(qo[q])
-        still = []
+        still: list[_Chain] = []
         for ch in live:
             (still if q - ch.b <= max_gap else done).append(ch)
         live = still
@@ -104,9 +104,9 @@ def _chain_hits(
                 continue
             dq, ds = o - ch.qo_b, s - ch.s_b
             drift = abs(dq - ds)
-            if ds > 0 and drift <= _DIAG_TOLERANCE + _DIAG_SLOPE * dq:
-                if best is None or drift < best_drift:
-                    best, best_drift = ch, drift
+            fits = ds > 0 and drift <= _DIAG_TOLERANCE + _DIAG_SLOPE * dq
+            if fits and (best is None or drift < best_drift):
+                best, best_drift = ch, drift
         is_common = int(common[q])
         if best is None:
             live.append(_Chain(q, q, o, s, o, s, 1, is_common))
@@ -200,9 +200,7 @@ def find_passages(
         lo_i, hi_i = int(doc_starts[r]), int(doc_ends[r])
         doc = int(hit_doc[lo_i])
         chains = _chain_hits(hit_q[lo_i:hi_i], hit_pos[lo_i:hi_i], qo, common, params.max_gap)
-        confirmed = any(
-            ch.hits >= 2 and ch.b - ch.a + k >= params.min_passage for ch in chains
-        )
+        confirmed = any(ch.hits >= 2 and ch.b - ch.a + k >= params.min_passage for ch in chains)
         if not confirmed:
             continue
         for ch in chains:
@@ -246,9 +244,9 @@ def find_passages(
             trail += 1
         grams = max(hi - lo + 2 - k, 1)
         similarity = min(1.0, ch.hits * (w + 1) / 2 / grams)
-        is_common = (
-            hi - lo + 1 < COMMON_MAX_LEN and ch.common == ch.hits
-        ) or per_source_len[doc] < INCIDENTAL_SOURCE_LEN
+        is_common = (hi - lo + 1 < COMMON_MAX_LEN and ch.common == ch.hits) or per_source_len[
+            doc
+        ] < INCIDENTAL_SOURCE_LEN
         source_start = max(0, ch.s_a - (ch.qo_a - start))
         source_end = max(source_start, ch.s_b + (end - ch.qo_b))
         passages.append(
