@@ -49,8 +49,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "guazhi.accounts.middleware.SessionPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "guazhi.accounts.middleware.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
@@ -79,8 +79,8 @@ TEMPLATES = [
 DATA_DIR = Path(os.environ.get("GUAZHI_DATA_DIR", BASE_DIR / "var"))
 _default_db = f"sqlite:///{DATA_DIR / 'guazhi.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db))}
-if "DATABASE_URL" not in os.environ:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+# var/ holds the SQLite file and collected static files; created on first start.
+(DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of failing

@@ -63,7 +63,8 @@ def locked_out(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     username = str((credentials or {}).get("username", request.POST.get("username", "")))[:150]
     record(event=Event.LOCKOUT, request=request, username=username, result=Result.FAILURE,
            detail="连续登录失败次数过多，账号暂时锁定")
-    form = LoginForm(request)
+    form = LoginForm(request, data={"username": username})
+    form.errors.clear()  # show only the generic sentence below, not "field required"
     form.add_error(None, LoginForm.error_messages["invalid_login"])
     return render(request, "accounts/login.html", {"form": form}, status=403)
 

@@ -1,8 +1,39 @@
-from django.http import HttpResponse
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from guazhi.audit.exports import AUDIT_HEADERS, audit_rows, xlsx_response
+from guazhi.audit.forms import AuditFilterForm
+from guazhi.audit.log import record
+from guazhi.audit.models import AuditQuerySet, AuditRecord, Event
 
 
-def record_list(request):  # type: ignore[no-untyped-def]
-    return HttpResponse("待实现")
+def _visible_records(request: HttpRequest) -> AuditQuerySet:
+    records = AuditRecord.objects.visible_to(request.user)
+    if not request.user.is_audit_admin:
+        raise Http404
+    return records
 
 
-record_export = record_list
+def record_list(request: HttpRequest) -> HttpResponse:
+    records = _visible_records(request)
+    form = AuditFilterForm(request.GET or None)
+    filtered = form.filter(records) if request.GET else records
+    page = Paginator(filtered.select_related(None), 50).get_page(request.GET.get("page"))
+    return render(request, "audit/record_list.html", {"form": form, "page": page})
+
+
+def record_export(request: HttpRequest) -> HttpResponse:
+    records = _visible_records(request)
+    form = AuditFilterForm(request.GET or None)
+    filtered = form.filter(records) if request.GET else records
+    with transaction.atomic():
+        count = filtered.count()
+        record(event=Event.EXPORT, request=request, object_type="audit.auditrecord",
+               object_repr="审计日志", detail=f"导出 {count} 条；条件：{form.describe() or '全部'}")
+    filename = f"审计日志_{timezone.localtime():%Y%m%d_%H%M%S}.xlsx"
+    return xlsx_response(filename, "审计日志", AUDIT_HEADERS, audit_rows(filtered.order_by("seq")))
