@@ -23,8 +23,12 @@ def envint(name: str, default: int) -> int:
 DEBUG = envbool("GUAZHI_DEBUG", "false")
 # The demo server (make run) sets GUAZHI_DEBUG; a real deployment must set its own key.
 SECRET_KEY = os.environ.get("GUAZHI_SECRET_KEY", "guazhi-insecure-development-key-change-me")
-ALLOWED_HOSTS = [h for h in os.environ.get("GUAZHI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("GUAZHI_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("GUAZHI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
+]
+CSRF_TRUSTED_ORIGINS = [
+    o for o in os.environ.get("GUAZHI_CSRF_TRUSTED_ORIGINS", "").split(",") if o
+]
 
 INSTALLED_APPS = [
     "django.contrib.auth",

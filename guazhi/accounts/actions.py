@@ -43,7 +43,12 @@ def create_user(*, request: HttpRequest, username: str, full_name: str, password
     user = User(username=username, full_name=full_name, role="", must_change_password=True)
     user.set_password(password)
     user.save()
-    record(event=Event.CREATE, request=request, obj=user, after={"username": username, "full_name": full_name})
+    record(
+        event=Event.CREATE,
+        request=request,
+        obj=user,
+        after={"username": username, "full_name": full_name},
+    )
     return user
 
 
@@ -57,7 +62,13 @@ def set_role(
     target.cadre_id = cadre_id if role == Role.CADRE else None
     target.save(update_fields=["role", "unit", "cadre"])
     target.refresh_from_db()
-    record(event=Event.ROLE_CHANGE, request=request, obj=target, before=before, after=_role_snapshot(target))
+    record(
+        event=Event.ROLE_CHANGE,
+        request=request,
+        obj=target,
+        before=before,
+        after=_role_snapshot(target),
+    )
 
 
 @transaction.atomic

@@ -35,13 +35,22 @@ _MENU: dict[str, list[tuple[str, list[tuple[str, str, str]]]]] = {
         ("我的", [("我的挂职", "roster:secondment_list", "person-badge")]),
     ],
     Role.SYSTEM_ADMIN: [
-        ("系统管理", [("首页", "home", "speedometer2"), ("用户账号", "accounts:user_list", "person-gear")]),
+        (
+            "系统管理",
+            [("首页", "home", "speedometer2"), ("用户账号", "accounts:user_list", "person-gear")],
+        ),
     ],
     Role.SECURITY_ADMIN: [
-        ("安全管理", [("首页", "home", "speedometer2"), ("角色授权", "accounts:user_list", "shield-lock")]),
+        (
+            "安全管理",
+            [("首页", "home", "speedometer2"), ("角色授权", "accounts:user_list", "shield-lock")],
+        ),
     ],
     Role.AUDIT_ADMIN: [
-        ("安全审计", [("首页", "home", "speedometer2"), ("审计日志", "audit:record_list", "journal-text")]),
+        (
+            "安全审计",
+            [("首页", "home", "speedometer2"), ("审计日志", "audit:record_list", "journal-text")],
+        ),
     ],
 }
 

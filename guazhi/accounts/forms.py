@@ -61,8 +61,10 @@ class UserCreateForm(forms.ModelForm):
         from django.contrib.auth.password_validation import validate_password
 
         password = self.cleaned_data["password"]
-        candidate = User(username=self.cleaned_data.get("username", ""),
-                         full_name=self.cleaned_data.get("full_name", ""))
+        candidate = User(
+            username=self.cleaned_data.get("username", ""),
+            full_name=self.cleaned_data.get("full_name", ""),
+        )
         validate_password(password, candidate)
         return password
 

@@ -15,9 +15,7 @@ class Role(models.TextChoices):
     AUDIT_ADMIN = "audit_admin", "审计管理员"
 
 
-BUSINESS_ROLES = frozenset(
-    {Role.PROGRAMME_ADMIN, Role.HOST_LIAISON, Role.HOME_LIAISON, Role.CADRE}
-)
+BUSINESS_ROLES = frozenset({Role.PROGRAMME_ADMIN, Role.HOST_LIAISON, Role.HOME_LIAISON, Role.CADRE})
 IT_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 ROLES_WITH_UNIT = frozenset({Role.HOST_LIAISON, Role.HOME_LIAISON})
 

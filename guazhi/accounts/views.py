@@ -61,8 +61,13 @@ def locked_out(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     """Axes calls this for every attempt on a locked username. Same words as a wrong password."""
     credentials = kwargs.get("credentials") or (args[-1] if args else None) or {}
     username = str((credentials or {}).get("username", request.POST.get("username", "")))[:150]
-    record(event=Event.LOCKOUT, request=request, username=username, result=Result.FAILURE,
-           detail="连续登录失败次数过多，账号暂时锁定")
+    record(
+        event=Event.LOCKOUT,
+        request=request,
+        username=username,
+        result=Result.FAILURE,
+        detail="连续登录失败次数过多，账号暂时锁定",
+    )
     form = LoginForm(request, data={"username": username})
     form.errors.clear()  # show only the generic sentence below, not "field required"
     form.add_error(None, LoginForm.error_messages["invalid_login"])
@@ -136,7 +141,9 @@ def user_list(request: HttpRequest) -> HttpResponse:
         users = users.filter(role=role)
     page = Paginator(users, 30).get_page(request.GET.get("page"))
     return render(
-        request, "accounts/user_list.html", {"page": page, "q": q, "role": role, "roles": Role.choices}
+        request,
+        "accounts/user_list.html",
+        {"page": page, "q": q, "role": role, "roles": Role.choices},
     )
 
 

@@ -7,16 +7,27 @@ from collections.abc import Iterable, Iterator
 from urllib.parse import quote
 
 from django.http import HttpResponse
-from openpyxl import Workbook
-
 from django.utils import timezone
+from openpyxl import Workbook
 
 from guazhi.accounts.models import Role
 from guazhi.audit.models import AuditQuerySet, Event, Result
 
 AUDIT_HEADERS = [
-    "序号", "时间", "用户名", "角色", "IP 地址", "事件", "对象类型", "对象编号", "对象",
-    "结果", "说明", "变更前", "变更后", "哈希",
+    "序号",
+    "时间",
+    "用户名",
+    "角色",
+    "IP 地址",
+    "事件",
+    "对象类型",
+    "对象编号",
+    "对象",
+    "结果",
+    "说明",
+    "变更前",
+    "变更后",
+    "哈希",
 ]
 
 _ROLE_LABELS = dict(Role.choices)
@@ -48,14 +59,18 @@ def audit_rows(records: AuditQuerySet) -> Iterator[list[object]]:
         ]
 
 
-def xlsx_response(filename: str, title: str, headers: list[str], rows: Iterable[list[object]]) -> HttpResponse:
+def xlsx_response(
+    filename: str, title: str, headers: list[str], rows: Iterable[list[object]]
+) -> HttpResponse:
     # TODO(import work): switch to the shared writer in guazhi.lib.xlsx once it lands.
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title)
     ws.append(headers)
     for row in rows:
         ws.append([("'" + v) if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
-    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     wb.save(response)
     return response

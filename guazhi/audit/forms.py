@@ -12,18 +12,32 @@ from guazhi.audit.models import AuditQuerySet, Event, Result
 
 
 class AuditFilterForm(forms.Form):
-    start = forms.DateField(label="开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label="开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     user = forms.CharField(label="用户", required=False)
-    role = forms.ChoiceField(label="角色", required=False, choices=[("", "全部角色"), *Role.choices])
-    event = forms.ChoiceField(label="事件", required=False, choices=[("", "全部事件"), *Event.choices])
-    result = forms.ChoiceField(label="结果", required=False, choices=[("", "全部结果"), *Result.choices])
+    role = forms.ChoiceField(
+        label="角色", required=False, choices=[("", "全部角色"), *Role.choices]
+    )
+    event = forms.ChoiceField(
+        label="事件", required=False, choices=[("", "全部事件"), *Event.choices]
+    )
+    result = forms.ChoiceField(
+        label="结果", required=False, choices=[("", "全部结果"), *Result.choices]
+    )
     q = forms.CharField(label="对象或 IP", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            css = "form-select form-select-sm" if isinstance(field, forms.ChoiceField) else "form-control form-control-sm"
+            css = (
+                "form-select form-select-sm"
+                if isinstance(field, forms.ChoiceField)
+                else "form-control form-control-sm"
+            )
             field.widget.attrs["class"] = css
 
     def clean(self) -> dict[str, Any]:
@@ -48,12 +62,16 @@ class AuditFilterForm(forms.Form):
                 records = records.filter(**{field: data[field]})
         if data.get("q"):
             q = data["q"]
-            records = records.filter(Q(object_repr__icontains=q) | Q(ip__icontains=q) | Q(detail__icontains=q))
+            records = records.filter(
+                Q(object_repr__icontains=q) | Q(ip__icontains=q) | Q(detail__icontains=q)
+            )
         return records
 
     def describe(self) -> str:
         if not self.is_valid():
             return ""
         return "；".join(
-            f"{self.fields[k].label}={v}" for k, v in self.cleaned_data.items() if v not in ("", None)
+            f"{self.fields[k].label}={v}"
+            for k, v in self.cleaned_data.items()
+            if v not in ("", None)
         )

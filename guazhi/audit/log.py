@@ -64,9 +64,9 @@ def record(
     after: Mapping[str, Any] | None = None,
 ) -> AuditRecord:
     """Append one record to the chain, in the caller's transaction."""
-    if user is None and request is not None and getattr(request, "user", None) is not None:
-        if request.user.is_authenticated:
-            user = request.user
+    request_user = getattr(request, "user", None) if request is not None else None
+    if user is None and request_user is not None and request_user.is_authenticated:
+        user = request_user
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
@@ -117,7 +117,10 @@ def verify_chain(*, batch_size: int = 2000) -> tuple[int, str | None]:
                     )
                 return checked, f"第 {entry.seq} 条记录序号重复（被插入）。"
             if entry.prev_hash != prev_hash:
-                return checked, f"第 {entry.seq} 条记录与上一条的链接不符（其前有记录被删除或插入）。"
+                return (
+                    checked,
+                    f"第 {entry.seq} 条记录与上一条的链接不符（其前有记录被删除或插入）。",
+                )
             if entry.compute_hash() != entry.hash:
                 return checked, f"第 {entry.seq} 条记录的内容与其哈希不符（被篡改）。"
             prev_hash = entry.hash

@@ -86,7 +86,9 @@ class AuditRecord(models.Model):
         ordering = ["-seq"]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.time:%Y-%m-%d %H:%M:%S} {self.username} {self.get_event_display()}"
+        return (
+            f"#{self.seq} {self.time:%Y-%m-%d %H:%M:%S} {self.username} {self.get_event_display()}"
+        )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -115,7 +117,9 @@ class AuditRecord(models.Model):
             "after": self.after,
             "prev_hash": self.prev_hash,
         }
-        return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+        return json.dumps(
+            payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+        ).encode()
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical()).hexdigest()

@@ -33,7 +33,12 @@ def record_export(request: HttpRequest) -> HttpResponse:
     filtered = form.filter(records) if request.GET else records
     with transaction.atomic():
         count = filtered.count()
-        record(event=Event.EXPORT, request=request, object_type="audit.auditrecord",
-               object_repr="审计日志", detail=f"导出 {count} 条；条件：{form.describe() or '全部'}")
+        record(
+            event=Event.EXPORT,
+            request=request,
+            object_type="audit.auditrecord",
+            object_repr="审计日志",
+            detail=f"导出 {count} 条；条件：{form.describe() or '全部'}",
+        )
     filename = f"审计日志_{timezone.localtime():%Y%m%d_%H%M%S}.xlsx"
     return xlsx_response(filename, "审计日志", AUDIT_HEADERS, audit_rows(filtered.order_by("seq")))

@@ -8,8 +8,13 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from guazhi.lib.identity import InvalidValue, mask_id_number, mask_mobile, normalize_id_number
-from guazhi.lib.identity import normalize_mobile
+from guazhi.lib.identity import (
+    InvalidValue,
+    mask_id_number,
+    mask_mobile,
+    normalize_id_number,
+    normalize_mobile,
+)
 
 if TYPE_CHECKING:
     from guazhi.accounts.models import User
@@ -351,7 +356,11 @@ class Secondment(models.Model):
 
     @property
     def duty_list(self) -> list[str]:
-        return [d.strip() for d in self.duties.replace("；", "\n").replace(";", "\n").splitlines() if d.strip()]
+        return [
+            d.strip()
+            for d in self.duties.replace("；", "\n").replace(";", "\n").splitlines()
+            if d.strip()
+        ]
 
 
 # --- Roster imports -----------------------------------------------------------------------------

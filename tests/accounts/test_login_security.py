@@ -69,7 +69,9 @@ def test_lock_expires_after_the_cooloff(programme_admin, settings):
         _login(client, "admin_wang", "Wrong#pass1")
     assert _login(client, "admin_wang", PASSWORD).status_code == 403
     # Pretend the 30 minutes have passed.
-    AccessAttempt.objects.update(attempt_time=AccessAttempt.objects.first().attempt_time - timedelta(minutes=31))
+    AccessAttempt.objects.update(
+        attempt_time=AccessAttempt.objects.first().attempt_time - timedelta(minutes=31)
+    )
     assert _login(client, "admin_wang", PASSWORD).status_code == 302
 
 
@@ -126,14 +128,20 @@ def test_first_login_forces_a_password_change(programme_admin):
     assert response["Location"] == reverse("accounts:password_change")
     response = client.post(
         reverse("accounts:password_change"),
-        {"old_password": PASSWORD, "new_password1": "Xinmima#2027", "new_password2": "Xinmima#2027"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Xinmima#2027",
+            "new_password2": "Xinmima#2027",
+        },
     )
     assert response.status_code == 302
     programme_admin.refresh_from_db()
     assert not programme_admin.must_change_password
     assert programme_admin.check_password("Xinmima#2027")
     assert client.get(reverse("home")).status_code == 200
-    assert AuditRecord.objects.filter(event=Event.PASSWORD_CHANGE, object_id=str(programme_admin.pk)).exists()
+    assert AuditRecord.objects.filter(
+        event=Event.PASSWORD_CHANGE, object_id=str(programme_admin.pk)
+    ).exists()
 
 
 @pytest.mark.parametrize(

@@ -53,7 +53,9 @@ def test_it_admins_cannot_change_their_own_account(security_admin, client_for):
     assert client.get(reverse("accounts:user_role", args=[security_admin.pk])).status_code == 404
 
 
-def test_reset_password_forces_a_change_and_unlock_clears_the_lock(system_admin, cadre_user, client_for):
+def test_reset_password_forces_a_change_and_unlock_clears_the_lock(
+    system_admin, cadre_user, client_for
+):
     from django.test import Client
 
     for _ in range(5):

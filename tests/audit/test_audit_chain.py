@@ -15,8 +15,13 @@ from guazhi.audit.models import AuditRecord, Event
 @pytest.fixture
 def chain(db):
     for i in range(1, 6):
-        record(event=Event.EDIT, username=f"user{i}", object_repr=f"对象{i}",
-               before={"name": "旧"}, after={"name": f"新{i}"})
+        record(
+            event=Event.EDIT,
+            username=f"user{i}",
+            object_repr=f"对象{i}",
+            before={"name": "旧"},
+            after={"name": f"新{i}"},
+        )
     return list(AuditRecord.objects.order_by("seq"))
 
 
@@ -97,7 +102,11 @@ def test_personal_data_is_masked_in_before_and_after(db):
         after={"id_number": "110105199002140028", "password": "secret"},
     )
     entry.refresh_from_db()
-    assert entry.before == {"id_number": "110***********0017", "mobile": "138****5678", "name": "张建国"}
+    assert entry.before == {
+        "id_number": "110***********0017",
+        "mobile": "138****5678",
+        "name": "张建国",
+    }
     assert entry.after == {"id_number": "110***********0028", "password": "******"}
     assert verify_chain() == (1, None)
 
