@@ -76,7 +76,8 @@ class RoleForm(forms.ModelForm):
         labels = {"role": "角色", "unit": "联络单位", "cadre": "对应干部"}
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         role = data.get("role")
         if role in ROLES_WITH_UNIT and not data.get("unit"):
             self.add_error("unit", "联络员必须指定所负责的单位。")

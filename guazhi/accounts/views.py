@@ -7,6 +7,7 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -34,7 +35,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     @transaction.atomic
-    def form_valid(self, form: LoginForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         now = timezone.now().timestamp()
         self.request.session[LOGIN_TIME_KEY] = now
@@ -42,7 +43,7 @@ class LoginView(auth_views.LoginView):
         record(event=Event.LOGIN, request=self.request, user=form.get_user())
         return response
 
-    def form_invalid(self, form: LoginForm) -> HttpResponse:
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         username = self.request.POST.get("username", "")[:150]
         record(
             event=Event.LOGIN_FAILED,

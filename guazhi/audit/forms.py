@@ -41,7 +41,8 @@ class AuditFilterForm(forms.Form):
             field.widget.attrs["class"] = css
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise forms.ValidationError("结束日期不能早于开始日期。")
         return data

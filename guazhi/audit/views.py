@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from guazhi.accounts.models import User
 from guazhi.audit.exports import AUDIT_HEADERS, audit_rows, xlsx_response
 from guazhi.audit.forms import AuditFilterForm
 from guazhi.audit.log import record
@@ -13,10 +14,10 @@ from guazhi.audit.models import AuditQuerySet, AuditRecord, Event
 
 
 def _visible_records(request: HttpRequest) -> AuditQuerySet:
-    records = AuditRecord.objects.visible_to(request.user)
-    if not request.user.is_audit_admin:
+    user = request.user
+    if not isinstance(user, User) or not user.is_audit_admin:
         raise Http404
-    return records
+    return AuditRecord.objects.visible_to(user)
 
 
 def record_list(request: HttpRequest) -> HttpResponse:

@@ -48,7 +48,7 @@ class UnitQuerySet(models.QuerySet["Unit"]):
         # subtree; cadres and IT admins do not browse them.
         if user.is_programme_admin:
             return self.all()
-        if (user.is_host_liaison or user.is_home_liaison) and user.unit_id:
+        if (user.is_host_liaison or user.is_home_liaison) and user.unit is not None:
             return self.filter(path__startswith=user.unit.path)
         return self.none()
 
@@ -177,10 +177,10 @@ class CadreQuerySet(models.QuerySet["Cadre"]):
             return self.all()
         if user.is_cadre:
             return self.filter(pk=user.cadre_id)
-        if user.is_host_liaison and user.unit_id:
+        if user.is_host_liaison and user.unit is not None:
             posted = Secondment.objects.filter(host_unit__path__startswith=user.unit.path)
             return self.filter(pk__in=posted.values("cadre_id"))
-        if user.is_home_liaison and user.unit_id:
+        if user.is_home_liaison and user.unit is not None:
             return self.filter(home_unit__path__startswith=user.unit.path)
         return self.none()
 
@@ -277,9 +277,9 @@ class SecondmentQuerySet(models.QuerySet["Secondment"]):
             return self.all()
         if user.is_cadre:
             return self.filter(cadre_id=user.cadre_id)
-        if user.is_host_liaison and user.unit_id:
+        if user.is_host_liaison and user.unit is not None:
             return self.filter(host_unit__path__startswith=user.unit.path)
-        if user.is_home_liaison and user.unit_id:
+        if user.is_home_liaison and user.unit is not None:
             return self.filter(cadre__home_unit__path__startswith=user.unit.path)
         return self.none()
 
