@@ -93,7 +93,7 @@ class Unit(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
-        if self.parent_id and self.pk and self.parent.path.startswith(self.path or "\0"):
+        if self.parent is not None and self.pk and self.parent.path.startswith(self.path or "\0"):
             raise ValidationError({"parent": "上级单位不能是本单位或其下级单位。"})
 
     @property
