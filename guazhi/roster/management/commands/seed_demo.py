@@ -1,0 +1,183 @@
+"""`manage.py seed_demo`: load the demo programme (青川市, three cohorts, ~120 cadres) and a
+demo login for every role.
+
+Idempotent: every row is looked up by its natural key (unit: parent + name; cohort: name;
+cadre: ID number; secondment: cadre + cohort; user: username) and created only when missing,
+so a second run changes nothing, and rows the demo users edited are left as they are. All of it
+runs in one transaction: an interrupted run leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from guazhi.accounts.models import User
+from guazhi.roster import demo_data
+from guazhi.roster.models import Cadre, Cohort, Secondment, Unit, UnitKind
+
+
+class Command(BaseCommand):
+    help = "载入演示数据（青川市挂职锻炼项目）并创建各角色演示账号；可重复运行。"
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        plan = demo_data.build_plan()
+        with transaction.atomic():
+            created = seed(plan)
+        if options["verbosity"] >= 1:
+            self.stdout.write(summary(created))
+            self.stdout.write(logins_table(plan))
+
+
+def seed(plan: demo_data.Plan) -> dict[str, int]:
+    """Write the plan; return how many rows of each kind were created."""
+    created = {"units": 0, "cohorts": 0, "cadres": 0, "secondments": 0, "users": 0}
+    units: dict[tuple[str, ...], Unit] = {}
+
+    def unit(path: tuple[str, ...], kind: str, order: int) -> Unit:
+        parent = units[path[:-1]] if len(path) > 1 else None
+        obj, new = Unit.objects.get_or_create(
+            parent=parent, name=path[-1], defaults={"kind": kind, "sort_order": order}
+        )
+        created["units"] += new
+        units[path] = obj
+        return obj
+
+    province = (demo_data.PROVINCE,)
+    city = (*province, demo_data.CITY)
+    unit(province, UnitKind.PROVINCE, 0)
+    unit(city, UnitKind.CITY, 0)
+    for d, (district, towns) in enumerate(demo_data.DISTRICTS.items(), start=1):
+        unit((*city, district), UnitKind.DISTRICT, d)
+        for t, (town, villages) in enumerate(towns.items(), start=1):
+            town_kind = UnitKind.SUBDISTRICT if town.endswith("街道") else UnitKind.TOWN
+            unit((*city, district, town), town_kind, t)
+            for v, village in enumerate(villages, start=1):
+                village_kind = UnitKind.COMMUNITY if village.endswith("社区") else UnitKind.VILLAGE
+                unit((*city, district, town, village), village_kind, v)
+    for order, department in enumerate(demo_data.DEPARTMENTS, start=100):
+        unit((*city, department), UnitKind.DEPARTMENT, order)
+
+    cohorts: dict[str, Cohort] = {}
+    for c in demo_data.COHORTS:
+        cohorts[c.name], new = Cohort.objects.get_or_create(
+            name=c.name,
+            defaults={
+                "year": c.year,
+                "start_date": c.start_date,
+                "end_date": c.end_date,
+                "description": c.description,
+            },
+        )
+        created["cohorts"] += new
+
+    cadres: dict[str, Cadre] = {}
+    for p in plan.cadres:
+        cadres[p.id_number], new = Cadre.objects.get_or_create(
+            id_number=p.id_number,
+            defaults={
+                "name": p.name,
+                "gender": p.gender,
+                "birth_date": p.birth_date,
+                "mobile": p.mobile,
+                "ethnicity": p.ethnicity,
+                "political_status": p.political_status,
+                "education": p.education,
+                "home_unit": units[(*city, p.home_unit)],
+                "original_post": p.original_post,
+                "rank": p.rank,
+            },
+        )
+        created["cadres"] += new
+
+    for s in plan.secondments:
+        _, new = Secondment.objects.get_or_create(
+            cadre=cadres[s.cadre_id_number],
+            cohort=cohorts[s.cohort],
+            defaults={
+                "host_unit": units[(*city, *s.host_unit)],
+                "post": s.post,
+                "duties": s.duties,
+                "start_date": s.start_date,
+                "planned_end_date": s.planned_end_date,
+                "actual_end_date": s.actual_end_date,
+                "status": s.status,
+            },
+        )
+        created["secondments"] += new
+
+    for u in plan.users:
+        if User.objects.filter(username=u.username).exists():
+            continue  # never reset a demo user's password or role behind their back
+        user = User(
+            username=u.username,
+            role=u.role,
+            full_name=u.full_name,
+            unit=units[(*province, *u.unit)] if u.unit else None,
+            cadre=cadres[u.cadre_id_number] if u.cadre_id_number else None,
+            must_change_password=False,
+            password_changed_at=timezone.now(),
+        )
+        validate_password(demo_data.PASSWORD, user)  # the demo password obeys the policy
+        user.set_password(demo_data.PASSWORD)
+        user.save()
+        created["users"] += 1
+    return created
+
+
+def summary(created: dict[str, int]) -> str:
+    if not any(created.values()):
+        return "演示数据已存在，未做任何修改。 / Demo data already present; nothing changed.\n"
+    counts = "，".join(
+        f"{label} {created[key]}"
+        for key, label in (
+            ("units", "单位"),
+            ("cohorts", "批次"),
+            ("cadres", "干部"),
+            ("secondments", "挂职任职"),
+            ("users", "账号"),
+        )
+    )
+    return f"已载入演示数据（新增{counts}）。 / Demo data loaded.\n"
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def logins_table(plan: demo_data.Plan) -> str:
+    from guazhi.accounts.models import Role
+
+    headers = ("角色 Role", "用户名 Username", "密码 Password", "姓名 Name", "说明 Scope")
+    rows = []
+    for u in plan.users:
+        scope = u.unit[-1] if u.unit else ""
+        if u.cadre_id_number:
+            scope = f"{demo_data.DEMO_HOME_DEPARTMENT} → {demo_data.DEMO_HOST_TOWN[-1]}"
+        rows.append(
+            (
+                f"{Role(u.role).label} {u.role_label_en}",
+                u.username,
+                demo_data.PASSWORD,
+                u.full_name,
+                scope,
+            )
+        )
+    widths = [max(_width(r[i]) for r in (headers, *rows)) for i in range(len(headers))]
+    rule = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
+    lines = ["演示账号 / Demo logins:", rule]
+    for i, row in enumerate((headers, *rows)):
+        lines.append("| " + " | ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)) + " |")
+        if i == 0:
+            lines.append(rule)
+    lines.append(rule)
+    return "\n".join(lines) + "\n"
