@@ -23,10 +23,12 @@ QUOTE_RE = re.compile(
 _WHITESPACE = np.array(
     [cp for cp in range(0x3001) if chr(cp).isspace()] + [0xFEFF, 0x200B], dtype=np.uint32
 )
-# A stock phrase is short: long runs of frequent grams are a popular template, i.e. copying.
-COMMON_MAX_LEN = 40
-# A source that shares less than this (normalised characters, in total) shares set phrasing.
-INCIDENTAL_SOURCE_LEN = 30
+# Copying is dense, shared set phrasing is sparse: a passage shorter than SUPPORT_LEN
+# normalised characters counts (in the ratio excluding common text) only if passages from the
+# same source within SUPPORT_WINDOW original characters around it add up to SUPPORT_MASS.
+SUPPORT_LEN = 40
+SUPPORT_WINDOW = 300
+SUPPORT_MASS = 80
 _DIAG_TOLERANCE = 10  # characters of drift allowed between hits of one passage...
 _DIAG_SLOPE = 0.25  # ...plus this fraction of their distance (fillers, re-breaks, synonyms)
 _MAX_TRAILING_PUNCT = 2
@@ -117,24 +119,27 @@ def _chain_hits(
     return done + live
 
 
-def _extend(a: int, b: int, argmins: np.ndarray, n_grams: int, w: int) -> tuple[int, int]:
+def _extend(
+    a: int, b: int, argmins: np.ndarray, is_hit: np.ndarray, n_grams: int, w: int
+) -> tuple[int, int]:
     """Widen [a, b] (gram numbers) as far as winnowing allows the copy to reach.
 
-    If the copy went on w grams beyond a hit, the source would have kept one of those grams
-    (the minimum of a window fully inside the copy), and we would have hit it. So the copy can
-    only extend while every window reaching outwards has its minimum inside the passage.
+    Had the copy gone on beyond a hit, the source would have kept the minimum of every window
+    lying inside the copy, and that gram would be a hit. So we extend only while each window
+    reaching outwards has its minimum on a hit of this source; this stops a few characters
+    past the true boundary instead of a whole window past the last hit.
     """
     last = argmins.shape[0] - 1
     lo = a
     j = a - 1
-    while j >= 0 and j > a - w and argmins[min(j, last)] >= a:
+    while j >= 0 and j > a - w and is_hit[argmins[min(j, last)]]:
         lo = j
         j -= 1
     hi = b
     j = b + 1
     while j < n_grams and j < b + w:
         start = j - w + 1
-        if start >= 0 and argmins[min(start, last)] > b:
+        if start >= 0 and not is_hit[argmins[min(start, last)]]:
             break
         hi = j
         j += 1
@@ -152,6 +157,25 @@ def _free_runs(covered: np.ndarray, lo: int, hi: int, min_len: int) -> list[tupl
         if stop - start >= min_len:
             runs.append((lo + start, lo + stop - 1))
     return runs
+
+
+def _support(emitted: list[tuple[int, int, int, _Chain]], qo: np.ndarray) -> list[int]:
+    """For each passage (sorted by start), the normalised length of the same source's passages
+    near it; long passages support themselves."""
+    result = []
+    for doc, lo, hi, _ch in emitted:
+        length = hi - lo + 1
+        if length >= SUPPORT_LEN:
+            result.append(SUPPORT_MASS)
+            continue
+        start, end = int(qo[lo]) - SUPPORT_WINDOW, int(qo[hi]) + SUPPORT_WINDOW
+        mass = sum(
+            h - lo2 + 1
+            for d, lo2, h, _c in emitted
+            if d == doc and int(qo[h]) >= start and int(qo[lo2]) <= end
+        )
+        result.append(mass)
+    return result
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
@@ -199,16 +223,21 @@ def find_passages(
     for r in ranked.tolist():
         lo_i, hi_i = int(doc_starts[r]), int(doc_ends[r])
         doc = int(hit_doc[lo_i])
-        chains = _chain_hits(hit_q[lo_i:hi_i], hit_pos[lo_i:hi_i], qo, common, params.max_gap)
+        doc_q = hit_q[lo_i:hi_i]
+        chains = _chain_hits(doc_q, hit_pos[lo_i:hi_i], qo, common, params.max_gap)
         confirmed = any(ch.hits >= 2 and ch.b - ch.a + k >= params.min_passage for ch in chains)
         if not confirmed:
             continue
+        is_hit: np.ndarray | None = None
         for ch in chains:
             # A lone hit counts only inside a confirmed source and if it is a rare gram:
             # it is then a short reordered sentence of that source, not chance.
             if ch.hits == 1 and ch.common:
                 continue
-            lo, hi = _extend(ch.a, ch.b, argmins, n_grams, w)
+            if is_hit is None:
+                is_hit = np.zeros(n_grams, dtype=bool)
+                is_hit[doc_q] = True
+            lo, hi = _extend(ch.a, ch.b, argmins, is_hit, n_grams, w)
             found.append((ch.hits, hi - lo, doc, lo, hi, ch))
 
     # Mosaic copying: each query region goes to its best-supported source, passage by passage.
@@ -220,10 +249,8 @@ def find_passages(
             covered[run_lo : run_hi + 1] = True
             emitted.append((doc, run_lo, run_hi, ch))
 
-    per_source_len: dict[int, int] = {}
-    for doc, lo, hi, _ch in emitted:
-        per_source_len[doc] = per_source_len.get(doc, 0) + hi - lo + 1
-
+    emitted.sort(key=lambda e: e[1])
+    support = _support(emitted, qo)
     cum = np.concatenate(([0], np.cumsum(nonspace, dtype=np.int64)))
     quoted = np.zeros(len(text), dtype=bool)
     for qs, qe in quote_spans(text):
@@ -232,7 +259,7 @@ def find_passages(
     kept = np.zeros(len(text), dtype=bool)
     per_source_chars: dict[int, int] = {}
     passages: list[Passage] = []
-    for doc, lo, hi, ch in emitted:
+    for i, (doc, lo, hi, ch) in enumerate(emitted):
         start, end = int(qo[lo]), int(qo[hi]) + 1
         trail = 0
         while (
@@ -244,9 +271,8 @@ def find_passages(
             trail += 1
         grams = max(hi - lo + 2 - k, 1)
         similarity = min(1.0, ch.hits * (w + 1) / 2 / grams)
-        is_common = (hi - lo + 1 < COMMON_MAX_LEN and ch.common == ch.hits) or per_source_len[
-            doc
-        ] < INCIDENTAL_SOURCE_LEN
+        # Stock phrases: most of the passage's evidence are grams many documents share.
+        is_common = 2 * ch.common >= ch.hits or support[i] < SUPPORT_MASS
         source_start = max(0, ch.s_a - (ch.qo_a - start))
         source_end = max(source_start, ch.s_b + (end - ch.qo_b))
         passages.append(

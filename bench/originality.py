@@ -1,0 +1,297 @@
+"""Benchmark of the originality engine against datasketch MinHash LSH, on the real corpora.
+
+    python bench/originality.py                      # small default: 10,000 documents, ~3 min
+    python bench/originality.py --scales 10000,100000,300000 --queries 20
+
+See bench/originality_data.py for how the labelled set and the filler documents are built, and
+docs/originality.md for the figures measured on the project machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from originality_data import (  # noqa: E402
+    CORPORA,
+    STRENGTHS,
+    TRANSFORMS,
+    MarkovFiller,
+    Query,
+    QueryBuilder,
+    load_corpus,
+)
+
+from guazhi.originality import CheckResult, OriginalityIndex  # noqa: E402
+
+
+def nonspace_mask(text: str) -> np.ndarray:
+    return np.array([not c.isspace() for c in text], dtype=bool)
+
+
+def score(query: Query, result: CheckResult) -> dict[str, float]:
+    # characters reused verbatim from a source inside the "unrelated" text are not scored
+    ns = nonspace_mask(query.text) & (query.labels >= 0)
+    truth = (query.labels > 0) & ns
+    pred = np.zeros(len(query.text), dtype=bool)
+    pred_kept = np.zeros(len(query.text), dtype=bool)
+    right_source = np.zeros(len(query.text), dtype=bool)
+    for p in result.passages:
+        pred[p.start : p.end] = True
+        if not p.common:
+            pred_kept[p.start : p.end] = True
+        if p.source_id in query.sources:
+            num = 1 + query.sources.index(p.source_id)
+            right_source[p.start : p.end] |= query.labels[p.start : p.end] == num
+    pred &= ns
+    pred_kept &= ns
+    found_sources = {p.source_id for p in result.passages}
+    return {
+        "tp": float((pred & truth).sum()),
+        "pred": float(pred.sum()),
+        "tp_kept": float((pred_kept & truth).sum()),
+        "pred_kept": float(pred_kept.sum()),
+        "truth": float(truth.sum()),
+        "src_ok": float((right_source & truth).sum()),
+        "err": abs(result.copy_ratio - query.true_ratio),
+        "err_kept": abs(result.copy_ratio_excluding_common - query.true_ratio),
+        "doc_hits": float(sum(s in found_sources for s in query.sources)),
+        "doc_total": float(len(query.sources)),
+    }
+
+
+def summarise(rows: list[dict[str, float]]) -> dict[str, float]:
+    tot = defaultdict(float)
+    for r in rows:
+        for k, v in r.items():
+            tot[k] += v
+    n = max(len(rows), 1)
+    return {
+        "recall": tot["tp"] / max(tot["truth"], 1),
+        "precision": tot["tp"] / max(tot["pred"], 1),
+        "precision_kept": tot["tp_kept"] / max(tot["pred_kept"], 1),
+        "recall_kept": tot["tp_kept"] / max(tot["truth"], 1),
+        "source_acc": tot["src_ok"] / max(tot["truth"], 1),
+        "err": tot["err"] / n,
+        "err_max": max((r["err"] for r in rows), default=0.0),
+        "err_kept": tot["err_kept"] / n,
+        "doc_recall": tot["doc_hits"] / max(tot["doc_total"], 1),
+    }
+
+
+def datasketch_baseline(
+    corpus_docs: list[tuple[str, str]], queries: list[Query], sample_docs: list[str]
+) -> dict[str, float]:
+    from datasketch import MinHash, MinHashLSH
+
+    def sign(text: str) -> MinHash:
+        m = MinHash(num_perm=128)
+        m.update_batch([text[i : i + 5].encode("utf-8") for i in range(len(text) - 4)])
+        return m
+
+    # Throughput on 3,000-character documents, one core.
+    t0 = time.perf_counter()
+    for text in sample_docs:
+        sign(text)
+    docs_per_s = len(sample_docs) / (time.perf_counter() - t0)
+    # LSH memory per document (hash tables at threshold 0.5).
+    tracemalloc.start()
+    lsh = MinHashLSH(threshold=0.5, num_perm=128)
+    before = tracemalloc.get_traced_memory()[0]
+    sigs = [(f"s{i}", sign(t)) for i, t in enumerate(sample_docs)]
+    mid = tracemalloc.get_traced_memory()[0]
+    for key, m in sigs:
+        lsh.insert(key, m)
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    lsh_bytes = (after - mid) / len(sample_docs)
+    sig_bytes = (mid - before) / len(sample_docs)
+    # Document-level recall: the sources are indexed, each labelled query asks for its sources.
+    for key, text in corpus_docs:
+        lsh.insert(key, sign(text))
+    per_kind: dict[str, list[float]] = defaultdict(list)
+    for q in queries:
+        found = set(lsh.query(sign(q.text)))
+        per_kind[q.kind].append(sum(s in found for s in q.sources) / len(q.sources))
+    result = {"docs_per_s": docs_per_s, "lsh_bytes": lsh_bytes, "sig_bytes": sig_bytes}
+    for kind, vals in per_kind.items():
+        result[f"recall:{kind}"] = statistics.fmean(vals)
+    result["recall:all"] = statistics.fmean(v for vals in per_kind.values() for v in vals)
+    return result
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--scales", default="10000", help="index sizes, comma separated")
+    ap.add_argument("--queries", type=int, default=10, help="queries per transformation+strength")
+    ap.add_argument("--latency-queries", type=int, default=100)
+    ap.add_argument("--datasketch-docs", type=int, default=2000)
+    ap.add_argument("--no-datasketch", action="store_true")
+    ap.add_argument("--corpora", default=str(CORPORA))
+    args = ap.parse_args()
+    scales = sorted(int(s) for s in args.scales.split(","))
+
+    t0 = time.perf_counter()
+    corpus = load_corpus(Path(args.corpora))
+    builder = QueryBuilder(corpus)
+    queries = [
+        builder.build(kind, s) for kind in TRANSFORMS for s in range(3) for _ in range(args.queries)
+    ]
+    lat_queries = [builder.build_5000() for _ in range(args.latency_queries)]
+    negatives = [(k, t) for k, t in corpus.heldout.items()] + [
+        (k, t) for k, (t, _new, _j) in corpus.law_negatives.items()
+    ]
+    filler = MarkovFiller(list(corpus.sources.values()))
+    src_chars = sum(len(t) for t in corpus.sources.values())
+    print(
+        f"corpora: {len(corpus.sources)} sources ({src_chars:,} chars), "
+        f"{len(corpus.heldout)} held-out reports, {len(corpus.law_negatives)} far law versions; "
+        f"{len(queries)} labelled queries; setup {time.perf_counter() - t0:.1f}s"
+    )
+
+    index = OriginalityIndex()
+    index.add_many(corpus.sources.items())
+    total_chars = src_chars
+    made = 0
+    build_docs = build_secs = 0.0
+    scale_rows = []
+    quality: dict[int, dict[tuple[str, str], dict[str, float]]] = {}
+    for n in scales:
+        need = n - len(index)
+        while need > 0:
+            take = min(need, 20000)
+            texts = filler.generate(take)
+            t = time.perf_counter()
+            for text in texts:
+                index.add(f"filler-{made}", text)
+                made += 1
+            index.add_many([])  # merge the batch into the sorted arrays
+            build_secs += time.perf_counter() - t
+            build_docs += take
+            total_chars += sum(len(x) for x in texts)
+            need -= take
+            del texts
+            gc.collect()
+        with tempfile.TemporaryDirectory() as tmp:
+            t = time.perf_counter()
+            index.save(tmp)
+            save_s = time.perf_counter() - t
+            t = time.perf_counter()
+            loaded = OriginalityIndex.load(tmp)
+            load_s = time.perf_counter() - t
+            for q in lat_queries[:5]:
+                loaded.check(q)  # warm the page cache
+            lat = []
+            for q in lat_queries:
+                t = time.perf_counter()
+                loaded.check(q)
+                lat.append((time.perf_counter() - t) * 1000)
+            rows: dict[tuple[str, str], list[dict[str, float]]] = defaultdict(list)
+            for q in queries:
+                rows[(q.kind, q.strength)].append(score(q, loaded.check(q.text)))
+            neg = [loaded.check(t) for _k, t in negatives]
+            neg_gwr = [r for (k, _t), r in zip(negatives, neg, strict=True) if k.startswith("gwr")]
+            neg_law = [r for (k, _t), r in zip(negatives, neg, strict=True) if k.startswith("law")]
+            del loaded
+        quality[n] = {key: summarise(r) for key, r in rows.items()}
+        all_rows = [r for rs in rows.values() for r in rs]
+        overall = summarise(all_rows)
+        scale_rows.append(
+            {
+                "n": n,
+                "build_dps": build_docs / build_secs,
+                "bytes_doc": index.nbytes / len(index),
+                "bytes_3000": index.nbytes / total_chars * 3000,
+                "save_s": save_s,
+                "load_s": load_s,
+                "p50": float(np.percentile(lat, 50)),
+                "p95": float(np.percentile(lat, 95)),
+                "recall": overall["recall"],
+                "precision": overall["precision"],
+                "precision_kept": overall["precision_kept"],
+                "err": overall["err"],
+                "neg_gwr": statistics.fmean(r.copy_ratio for r in neg_gwr),
+                "neg_gwr_kept": statistics.fmean(r.copy_ratio_excluding_common for r in neg_gwr),
+                "neg_law": statistics.fmean(r.copy_ratio for r in neg_law) if neg_law else 0.0,
+                "neg_law_kept": statistics.fmean(r.copy_ratio_excluding_common for r in neg_law)
+                if neg_law
+                else 0.0,
+            }
+        )
+        print(f"  scale {n:,} done at {time.perf_counter() - t0:.0f}s", flush=True)
+
+    print("\n## Scale (index build = filler documents of 3,000 chars, one process)")
+    print(
+        "| docs | build docs/s | index B/doc | B per 3,000 chars | save s | load s | "
+        "5,000-char query p50 ms | p95 ms | recall | precision | precision excl. common | "
+        "ratio err pp | negatives reports: total / excl. common | far law versions: total / "
+        "excl. common |"
+    )
+    print("|" + "---|" * 14)
+    for r in scale_rows:
+        print(
+            f"| {r['n']:,} | {r['build_dps']:,.0f} | {r['bytes_doc']:,.0f} | {r['bytes_3000']:,.0f}"
+            f" | {r['save_s']:.1f} | {r['load_s']:.2f} | {r['p50']:.1f} | {r['p95']:.1f} | "
+            f"{r['recall']:.3f} | {r['precision']:.3f} | {r['precision_kept']:.3f} | "
+            f"{r['err'] * 100:.2f} | {r['neg_gwr']:.1%} / {r['neg_gwr_kept']:.1%} | "
+            f"{r['neg_law']:.1%} / {r['neg_law_kept']:.1%} |"
+        )
+
+    ds: dict[str, float] = {}
+    if not args.no_datasketch:
+        sample = filler.generate(args.datasketch_docs)
+        ds = datasketch_baseline(list(corpus.sources.items()), queries, sample)
+
+    n = scales[-1]
+    print(f"\n## Quality per transformation at {n:,} documents (character level, non-space)")
+    print(
+        "| transformation | strength | recall | precision | precision excl. common | "
+        "source acc. | ratio err pp (mean / max) | doc recall | datasketch doc recall |"
+    )
+    print("|" + "---|" * 9)
+    for kind in TRANSFORMS:
+        for strength in STRENGTHS:
+            s = quality[n][(kind, strength)]
+            dsr = ds.get(f"recall:{kind}")
+            print(
+                f"| {kind} | {strength} | {s['recall']:.3f} | {s['precision']:.3f} | "
+                f"{s['precision_kept']:.3f} | {s['source_acc']:.3f} | "
+                f"{s['err'] * 100:.1f} / {s['err_max'] * 100:.1f} | {s['doc_recall']:.2f} | "
+                + (f"{dsr:.2f} |" if dsr is not None else "– |")
+            )
+    if ds:
+        ours = scale_rows[0]["build_dps"]
+        print("\n## Baseline: datasketch MinHash (128 permutations, char 5-grams) + MinHashLSH 0.5")
+        print("| figure | datasketch | this engine |")
+        print("|---|---|---|")
+        print(
+            f"| docs/s (3,000 chars, one core) | {ds['docs_per_s']:,.0f} | {ours:,.0f} "
+            f"({ours / ds['docs_per_s']:.1f}×) |"
+        )
+        print(
+            f"| index bytes per doc | {ds['lsh_bytes']:,.0f} (LSH) + {ds['sig_bytes']:,.0f} "
+            f"(MinHash objects) | {scale_rows[0]['bytes_doc']:,.0f} |"
+        )
+        ours_recall = statistics.fmean(v["doc_recall"] for v in quality[n].values())
+        print(
+            f"| document-level recall, all labelled queries | {ds['recall:all']:.2f} | "
+            f"{ours_recall:.2f} |"
+        )
+    print(f"\ntotal {time.perf_counter() - t0:.0f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
