@@ -1,0 +1,231 @@
+"""Every URL of the project, with every role: who gets the page and who gets a 404.
+
+The table below is the access policy, written out. A URL pattern with no row fails
+`test_every_url_has_an_expectation`, so a new page cannot ship without deciding who sees it.
+Rules the table encodes (issue #2): pages a role may not use answer 404 — the same as a page
+that does not exist, so nothing is learnt from the refusal; a cadre gets 404 on another cadre's
+pages, a liaison on other units' cadres, the three IT admins on business data, everyone but the
+audit admin on the audit log; anonymous users are sent to the login page everywhere but there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from guazhi.accounts.models import Role, User
+from guazhi.roster.models import Cohort, RosterImport, RosterImportStatus
+
+ANONYMOUS = "anonymous"
+ADMIN = "programme_admin"
+HOST = "host_liaison"
+HOME = "home_liaison"
+CADRE = "cadre_user"  # 张建国 = cadre_a, posted to host_liaison's town from home_liaison's unit
+OTHER_CADRE = "other_cadre_user"  # 李秀英 = cadre_b, another town, another home unit
+SYSTEM = "system_admin"
+SECURITY = "security_admin"
+AUDIT = "audit_admin"
+ROLES = (ANONYMOUS, ADMIN, HOST, HOME, CADRE, OTHER_CADRE, SYSTEM, SECURITY, AUDIT)
+BUSINESS = (ADMIN, HOST, HOME, CADRE, OTHER_CADRE)
+LOGGED_IN = ROLES[1:]
+
+OK = 200
+FOUND = 302
+NOT_FOUND = 404
+
+
+@dataclass(frozen=True)
+class Case:
+    """One URL (with one object for <pk>): the status each role gets. Roles not listed get 404;
+    anonymous users get a redirect to the login page unless listed."""
+
+    name: str
+    allowed: dict[str, int | tuple[int, ...]]
+    target: str = ""  # which object fills <int:pk>
+    method: str = "GET"
+    # role → reason, for a view still being written: xfail(strict=False) for that role only
+    xfail: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}[{self.target}]" if self.target else self.name
+
+
+def only(*roles: str, status: int | tuple[int, ...] = OK) -> dict[str, int | tuple[int, ...]]:
+    return dict.fromkeys(roles, status)
+
+
+CASES: list[Case] = [
+    # --- Accounts --------------------------------------------------------------------------
+    Case("home", only(*LOGGED_IN)),
+    Case("login", {ANONYMOUS: OK, **only(*LOGGED_IN, status=FOUND)}),
+    Case("accounts:logout", only(*ROLES, status=FOUND), method="POST"),
+    Case("accounts:password_change", only(*LOGGED_IN)),
+    Case("accounts:user_list", only(SYSTEM, SECURITY)),
+    Case("accounts:user_create", only(SYSTEM)),
+    Case("accounts:user_reset_password", only(SYSTEM), target="account"),
+    Case("accounts:user_unlock", only(SYSTEM, status=FOUND), target="account", method="POST"),
+    Case("accounts:user_role", only(SECURITY), target="account"),
+    # --- Audit -----------------------------------------------------------------------------
+    Case("audit:record_list", only(AUDIT)),
+    Case("audit:record_export", only(AUDIT)),
+    # --- Roster: cadres --------------------------------------------------------------------
+    Case("roster:cadre_list", only(*BUSINESS)),
+    Case("roster:cadre_detail", only(ADMIN, HOST, HOME, CADRE), target="cadre_a"),
+    Case("roster:cadre_detail", only(ADMIN, OTHER_CADRE), target="cadre_b"),
+    Case("roster:cadre_edit", only(ADMIN), target="cadre_a"),
+    Case("roster:cadre_edit", only(ADMIN), target="cadre_b"),
+    Case("roster:cadre_reveal", only(ADMIN, CADRE), target="cadre_a", method="POST"),
+    Case("roster:cadre_reveal", only(ADMIN, OTHER_CADRE), target="cadre_b", method="POST"),
+    # --- Roster: secondments ---------------------------------------------------------------
+    Case("roster:secondment_list", only(*BUSINESS)),
+    Case("roster:secondment_detail", only(ADMIN, HOST, HOME, CADRE), target="secondment_a"),
+    Case("roster:secondment_detail", only(ADMIN, OTHER_CADRE), target="secondment_b"),
+    Case("roster:secondment_edit", only(ADMIN), target="secondment_a"),
+    Case(
+        "roster:secondment_status",
+        only(ADMIN, status=FOUND),
+        target="secondment_a",
+        method="POST",
+    ),
+    # --- Roster: cohorts and units ---------------------------------------------------------
+    Case("roster:cohort_list", only(*BUSINESS)),
+    Case("roster:cohort_create", only(ADMIN)),
+    Case("roster:cohort_detail", only(*BUSINESS), target="cohort"),
+    Case("roster:cohort_detail", only(ADMIN), target="empty_cohort"),
+    Case("roster:unit_list", only(ADMIN)),
+    Case("roster:unit_create", only(ADMIN)),
+    # --- Roster: import and export (programme admin only) ----------------------------------
+    Case("roster:roster_export", only(ADMIN)),
+    Case("roster:import_upload", only(ADMIN)),
+    Case("roster:import_template", only(ADMIN)),
+    Case("roster:import_detail", only(ADMIN), target="roster_import"),
+    Case("roster:import_report", only(ADMIN), target="roster_import"),
+    # A rejected import cannot be committed: the admin is sent back with a message.
+    Case(
+        "roster:import_commit",
+        only(ADMIN, status=(OK, FOUND)),
+        target="roster_import",
+        method="POST",
+    ),
+]
+
+
+def _params() -> list[object]:
+    params = []
+    for case in CASES:
+        for role in ROLES:
+            marks = []
+            if role in case.xfail:
+                marks.append(pytest.mark.xfail(reason=case.xfail[role], strict=False))
+            params.append(pytest.param(case, role, id=f"{case.id}-{role}", marks=marks))
+    return params
+
+
+def url_patterns() -> dict[str, str]:
+    """{'namespace:name': route} for every named pattern of the project."""
+    found: dict[str, str] = {}
+
+    def walk(patterns: list[object], namespace: str, prefix: str) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = ":".join(filter(None, [namespace, p.namespace or ""]))
+                walk(p.url_patterns, ns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                assert p.name, f"URL {prefix}{p.pattern} has no name"
+                found[f"{namespace}:{p.name}" if namespace else p.name] = prefix + str(p.pattern)
+
+    walk(get_resolver().url_patterns, "", "")
+    return found
+
+
+def test_every_url_has_an_expectation() -> None:
+    patterns = url_patterns()
+    covered = {case.name for case in CASES}
+    missing = sorted(set(patterns) - covered)
+    assert not missing, f"URLs with no row in the permission table: {missing}"
+    stale = sorted(covered - set(patterns))
+    assert not stale, f"rows for URLs that no longer exist: {stale}"
+    for case in CASES:
+        needs_pk = "<int:pk>" in patterns[case.name]
+        assert needs_pk == bool(case.target), (
+            f"{case.id}: target does not match {patterns[case.name]}"
+        )
+
+
+@pytest.mark.django_db
+def test_every_role_is_walked(world) -> None:
+    users, _ = world
+    assert {u.role for u in users.values()} == {r.value for r in Role}
+
+
+@pytest.fixture
+def world(
+    programme_admin,
+    host_liaison,
+    home_liaison,
+    cadre_user,
+    other_cadre_user,
+    system_admin,
+    security_admin,
+    audit_admin,
+    cadre_a,
+    cadre_b,
+    cohort,
+):
+    users = {
+        ADMIN: programme_admin,
+        HOST: host_liaison,
+        HOME: home_liaison,
+        CADRE: cadre_user,
+        OTHER_CADRE: other_cadre_user,
+        SYSTEM: system_admin,
+        SECURITY: security_admin,
+        AUDIT: audit_admin,
+    }
+    account = User.objects.create_user(username="newcomer", password="Guazhi#2026", role="")
+    empty_cohort = Cohort.objects.create(
+        name="2025年第一批", year=2025, start_date=date(2025, 3, 1), end_date=date(2026, 2, 28)
+    )
+    roster_import = RosterImport.objects.create(
+        cohort=cohort,
+        file_name="名册.xlsx",
+        sha256="0" * 64,
+        content=b"",
+        uploaded_by=programme_admin,
+        status=RosterImportStatus.REJECTED,
+    )
+    targets = {
+        "account": account.pk,
+        "cadre_a": cadre_a.pk,
+        "cadre_b": cadre_b.pk,
+        "secondment_a": cadre_a.secondments.get().pk,
+        "secondment_b": cadre_b.secondments.get().pk,
+        "cohort": cohort.pk,
+        "empty_cohort": empty_cohort.pk,
+        "roster_import": roster_import.pk,
+    }
+    return users, targets
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("case", "role"), _params())
+def test_walk(world, case: Case, role: str) -> None:
+    users, targets = world
+    url = reverse(case.name, kwargs={"pk": targets[case.target]} if case.target else None)
+    client = Client()
+    if role != ANONYMOUS:
+        client.force_login(users[role])
+    response = client.post(url) if case.method == "POST" else client.get(url)
+
+    expected = case.allowed.get(role, FOUND if role == ANONYMOUS else NOT_FOUND)
+    expected_set = expected if isinstance(expected, tuple) else (expected,)
+    assert response.status_code in expected_set, (
+        f"{case.method} {url} as {role}: got {response.status_code}, expected {expected}"
+    )
+    if role == ANONYMOUS and role not in case.allowed:
+        assert response["Location"].startswith(reverse("login")), response["Location"]
