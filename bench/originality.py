@@ -34,7 +34,7 @@ from originality_data import (  # noqa: E402
     load_corpus,
 )
 
-from guazhi.originality import CheckResult, OriginalityIndex  # noqa: E402
+from guazhi.originality import CheckResult, OriginalityIndex, Params  # noqa: E402
 
 
 def nonspace_mask(text: str) -> np.ndarray:
@@ -140,6 +140,8 @@ def main() -> int:
     ap.add_argument("--datasketch-docs", type=int, default=2000)
     ap.add_argument("--no-datasketch", action="store_true")
     ap.add_argument("--corpora", default=str(CORPORA))
+    ap.add_argument("--k", type=int, default=Params().k, help="gram length (experiments)")
+    ap.add_argument("--w", type=int, default=Params().w, help="winnowing window (experiments)")
     args = ap.parse_args()
     scales = sorted(int(s) for s in args.scales.split(","))
 
@@ -161,7 +163,7 @@ def main() -> int:
         f"{len(queries)} labelled queries; setup {time.perf_counter() - t0:.1f}s"
     )
 
-    index = OriginalityIndex()
+    index = OriginalityIndex(Params(k=args.k, w=args.w))
     index.add_many(corpus.sources.items())
     total_chars = src_chars
     made = 0

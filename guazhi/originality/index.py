@@ -25,6 +25,8 @@ class Params:
     w: int = 16  # winnowing window (index keeps about 2/(w+1) of the grams)
     min_passage: int = 13  # shortest reported passage, normalised characters (CNKI's 13)
     max_gap: int = 48  # grams between two hits that still belong to one passage
+    fill_gap: int = 24  # normalised characters between two passages of one source, filled
+    extend_fraction: float = 0.5  # how far past the outermost hits a passage is widened
     # A gram is "common" (a stock phrase) when this many documents hold it...
     common_df_min: int = 5
     common_df_frac: float = 2e-5
@@ -40,18 +42,41 @@ class Params:
         return max(self.skip_df_min, math.ceil(n_docs * self.skip_df_frac))
 
 
+POS_BITS = 24  # original offset of a fingerprint; the top 8 bits hold its two gaps
+POS_MASK = (1 << POS_BITS) - 1
+MAX_GAP = 16  # gaps are stored in 4 bits each (1..16 grams)
+
+
 def fingerprints(
     normalizer: Normalizer, text: str, params: Params
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Winnowed (hash, original offset) pairs of one document."""
+    """Winnowed hashes of one document and their packed positions.
+
+    A packed position holds the original offset of the gram (24 bits: documents up to 16 M
+    characters; later grams are not indexed) and the distance in grams to the previous and
+    next fingerprint of the same document (4 bits each). Those gaps tell the query where an
+    unseen copy boundary can lie: a copy that went on past the next fingerprint would hit it.
+    """
     norm = normalizer(text)
     hashes = gram_hashes(norm.codes, params.k)
     picks = winnow(hashes, params.w)
-    return hashes[picks], norm.offsets[picks].astype(np.uint32)
+    offsets = norm.offsets[picks].astype(np.int64)
+    inside = offsets <= POS_MASK
+    picks, offsets = picks[inside], offsets[inside]
+    if picks.shape[0] == 0:
+        return hashes[picks], offsets.astype(np.uint32)
+    prev_gap = np.diff(picks, prepend=-1)
+    prev_gap[0] = picks[0] + 1  # a copy cannot start before the document does
+    next_gap = np.diff(picks, append=hashes.shape[0])
+    prev_gap = np.clip(prev_gap, 1, MAX_GAP) - 1
+    next_gap = np.clip(next_gap, 1, MAX_GAP) - 1
+    packed = offsets | (prev_gap << POS_BITS) | (next_gap << (POS_BITS + 4))
+    return hashes[picks], packed.astype(np.uint32)
 
 
 class OriginalityIndex:
-    """Postings sorted by hash: ``hashes[i]`` occurs in document ``docs[i]`` at ``pos[i]``.
+    """Postings sorted by hash: ``hashes[i]`` occurs in document ``docs[i]`` at ``pos[i]``
+    (packed with the gaps to its neighbours, see ``fingerprints``).
 
     Removal marks a tombstone; ``compact()`` (run by ``save``) drops the dead postings.
     Additions are buffered and merged into the sorted arrays before the next query or save.
@@ -198,7 +223,9 @@ class OriginalityIndex:
         first = np.repeat(left[q_idx] - (np.cumsum(per) - per), per)
         posting = first + np.arange(total)
         hit_doc = np.asarray(self._docs[posting], dtype=np.int64)
-        hit_pos = np.asarray(self._pos[posting], dtype=np.int64)
+        packed = np.asarray(self._pos[posting], dtype=np.int64)
+        hit_pos = packed & POS_MASK
+        hit_gaps = packed >> POS_BITS
         alive = ~self._deleted[hit_doc]
         own = self._num.get(exclude_id) if exclude_id is not None else None
         if own is not None:
@@ -210,6 +237,7 @@ class OriginalityIndex:
             hit_q[alive],
             hit_doc[alive],
             hit_pos[alive],
+            hit_gaps[alive],
             counts,
             ids=self._ids,
             params=p,

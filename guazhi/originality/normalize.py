@@ -18,7 +18,8 @@ import numpy as np
 
 # Lines a template site (范文网) wraps around a reposted essay. Each match is dropped whole.
 DEFAULT_BOILERPLATE: tuple[str, ...] = (
-    r"##\s*paid\s*(?:begin|end)\s*##",
+    # paid-content markers, also when a line break or space has been slipped into them
+    r"#\s*#\s*p\s*a\s*i\s*d\s*(?:b\s*e\s*g\s*i\s*n|e\s*n\s*d)\s*#\s*#",
     r"(?:下面|以下)是[^\n]{0,40}?(?:小编|本站|编辑|网友|我们)[^\n]{0,80}?"
     r"(?:参考|借鉴|阅读|欣赏|帮助|收藏)[^\n]{0,20}",
     r"(?:下面|以下)是[^\n]{0,40}?为大家[^\n]{0,80}",
