@@ -221,7 +221,7 @@ class CadreForm(BootstrapMixin, forms.ModelForm):
             raise forms.ValidationError(str(e)) from None
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         id_number = data.get("id_number")
         if id_number:
             born = birth_date_from_id(id_number)

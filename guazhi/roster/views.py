@@ -146,7 +146,7 @@ def secondment_list(request: HttpRequest) -> HttpResponse:
     form = RosterFilterForm(request.GET, user=user)
     secondments = form.filter_secondments(
         Secondment.objects.visible_to(user).with_related()
-    ).order_by("cohort__start_date", "cohort_id", "cadre__name", "pk")
+    ).order_by("-cohort__start_date", "cohort_id", "cadre__name", "pk")
     page = Paginator(secondments, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -178,7 +178,9 @@ def secondment_status(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseNotAllowed(["POST"])
     form = StatusChangeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        messages.error(
+            request, "；".join(str(e) for errors in form.errors.values() for e in errors)
+        )
         return redirect(secondment)
     try:
         changed = actions.change_secondment_status(
