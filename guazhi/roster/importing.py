@@ -218,6 +218,7 @@ EXAMPLE_ROW: dict[str, Any] = {
     "status": "待报到",
 }
 
+_SPACES = re.compile(r"[\s\u3000\u00a0]+")
 _PAREN = re.compile(r"[(\[【<《].*?[)\]】>》]")
 
 
@@ -241,7 +242,10 @@ POLITICAL_VALUES: dict[str, str] = {label: value for value, label in PoliticalSt
     "预备党员": PoliticalStatus.CPC_PROBATIONARY,
     "团员": PoliticalStatus.CYL,
     "中共团员": PoliticalStatus.CYL,
-    **dict.fromkeys(("民革", "民盟", "民建", "民进", "农工党", "致公党", "九三学社", "台盟"), PoliticalStatus.DEMOCRATIC),
+    **dict.fromkeys(
+        ("民革", "民盟", "民建", "民进", "农工党", "致公党", "九三学社", "台盟"),
+        PoliticalStatus.DEMOCRATIC,
+    ),
 }
 EDUCATION_VALUES: dict[str, str] = {label: value for value, label in Education.choices} | {
     "博士": Education.DOCTORATE,
@@ -339,9 +343,20 @@ def cell_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = clean_text(value)
+    return _unprefix(clean_text(value))
+
+
+def free_text(value: Any) -> str:
+    """Prose (posts, duties): whitespace collapsed, but full-width Chinese punctuation kept."""
+    if value is None or isinstance(value, (int, float, date)):
+        return cell_text(value)
+    return _unprefix(_SPACES.sub(" ", str(value)).strip())
+
+
+def _unprefix(text: str) -> str:
+    """Undo `guazhi.lib.xlsx.neutralise`: "'=x" → "=x"."""
     if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
-        text = text[1:]
+        return text[1:]
     return text
 
 
@@ -781,14 +796,13 @@ def _validate_row(
             issue(key, str(e))
 
     for key, limit in (("original_post", 100), ("rank", 50), ("post", 100)):
-        values[key] = text.get(key, "")
+        values[key] = free_text(raw.get(key))
         if len(values[key]) > limit:
             issue(key, f"{FIELDS_BY_KEY[key].header}超过 {limit} 个字。")
     if not values["post"]:
         issue("post", "挂任职务为空。")
-    values["duties"] = "\n".join(
-        line for line in (clean_text(p) for p in str(raw.get("duties") or "").splitlines()) if line
-    )
+    duties = str(raw.get("duties") or "").splitlines()
+    values["duties"] = "\n".join(line for line in map(free_text, duties) if line)
 
     dates: dict[str, date | None] = {}
     for key, default in (
