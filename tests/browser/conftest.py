@@ -29,6 +29,7 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PASSWORD = "Browser#2026"
+_CALL_FAILED = pytest.StashKey[bool]()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -44,6 +45,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.add_marker(skip)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator:
+    report = yield
+    if report.when == "call":
+        item.stash[_CALL_FAILED] = report.failed
+    return report
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator:
     from playwright.sync_api import sync_playwright
@@ -55,7 +64,7 @@ def browser() -> Iterator:
 
 
 @pytest.fixture
-def page(browser, live_server) -> Iterator:
+def page(browser, live_server, request) -> Iterator:
     context = browser.new_context(
         base_url=live_server.url,
         locale="zh-CN",
@@ -66,6 +75,11 @@ def page(browser, live_server) -> Iterator:
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
+    if request.node.stash.get(_CALL_FAILED, False):
+        # What the browser showed when the test failed, for the CI artefacts.
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^\w-]+", "_", request.node.name)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-FAILED.png"), full_page=True)
     context.close()
 
 
