@@ -63,7 +63,10 @@ DEFAULT_LIMITS = ZipLimits()
 
 
 def _mb(n: int) -> str:
-    return f"{n / (1024 * 1024):g} MB"
+    """3 MB, 10.5 MB, 98 KB."""
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.1f}".rstrip("0").rstrip(".") + " MB"
+    return f"{max(1, round(n / 1024))} KB"
 
 
 def check_upload(
