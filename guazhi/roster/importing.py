@@ -259,6 +259,7 @@ EDUCATION_VALUES: dict[str, str] = {label: value for value, label in Education.c
 }
 STATUS_VALUES: dict[str, str] = {label: value for value, label in SecondmentStatus.choices}
 
+_SILENTLY_IGNORED = {"序号", "编号", "顺序号", "No.", "NO."}
 _FOOTER = re.compile(r"^(注|备注|说明|填表人|填报人|审核人|联系人|制表|填表日期|单位盖章)")
 
 
@@ -513,7 +514,7 @@ def _find_header(rows: list[tuple[int, list[Any]]]) -> tuple[_Header | None, lis
         for index, key in matched.items():
             label = clean_text(cells[index])
             if key is None:
-                if label:
+                if label and header_key(label) not in _SILENTLY_IGNORED:
                     issues.append(
                         Issue(
                             excel_row,
@@ -573,7 +574,10 @@ def _read_sheets(
             ws.reset_dimensions()  # some writers record wrong dimensions; read every cell
         rows: list[tuple[int, list[Any]]] = []
         for excel_row, raw in enumerate(ws.iter_rows(values_only=True), start=1):
-            rows.append((excel_row, _trim(raw)))
+            cells = _trim(raw)
+            if not cells:
+                continue  # blank (possibly formatted) rows are not kept or counted
+            rows.append((excel_row, cells))
             if len(rows) > MAX_DATA_ROWS + HEADER_SEARCH_ROWS:
                 result.issues.append(
                     Issue(0, "", "", f"名册超过 {MAX_DATA_ROWS} 行，请拆分为多个文件分别导入。")
@@ -628,10 +632,13 @@ def _validate_rows(
     matcher = UnitMatcher(Unit.objects.all())
     seen_ids: dict[str, int] = {}
     for excel_row, cells in rows:
-        filled = [c for c in cells if cell_text(c)]
-        if not filled:
-            continue
-        if len(filled) <= 2 and _FOOTER.match(cell_text(filled[0])):
+        known = [
+            cells[i] for i in header.columns.values() if i < len(cells) and cell_text(cells[i])
+        ]
+        if not known:
+            continue  # blank, or only a pre-filled 序号 in an unused numbered row
+        filled = [text for text in map(cell_text, cells) if text]
+        if len(filled) <= 2 and _FOOTER.match(filled[0]):
             continue
         parsed = _validate_row(header, excel_row, cells, cohort, matcher, result)
         if parsed is None:
@@ -737,19 +744,19 @@ def _validate_row(
             issue("birth_date", f"出生日期{e}")
             day_known = True
         if birth and id_number:
-            from_id = birth_date_from_id(id_number)
+            id_birth = birth_date_from_id(id_number)
             same = (
-                birth == from_id
+                birth == id_birth
                 if day_known
-                else (birth.year, birth.month) == (from_id.year, from_id.month)
+                else (birth.year, birth.month) == (id_birth.year, id_birth.month)
             )
             if not same:
                 shown = f"{birth:%Y-%m-%d}" if day_known else f"{birth.year}年{birth.month}月"
                 issue(
                     "birth_date",
-                    f"出生日期 {shown} 与身份证号中的出生日期 {from_id:%Y-%m-%d} 不一致，请核对。",
+                    f"出生日期 {shown} 与身份证号中的出生日期 {id_birth:%Y-%m-%d} 不一致，请核对。",
                 )
-            birth = from_id
+            birth = id_birth
     elif id_number:
         birth = birth_date_from_id(id_number)
     values["birth_date"] = birth

@@ -4,6 +4,7 @@ every other role gets 404, like any page it may not see."""
 from __future__ import annotations
 
 import hashlib
+import io
 from datetime import date
 from typing import Any
 
@@ -26,8 +27,6 @@ from guazhi.roster.models import Cohort, RosterImport, RosterImportStatus, Secon
 
 
 def _xlsx_response(data: bytes, filename: str) -> FileResponse:
-    import io
-
     response = FileResponse(
         io.BytesIO(data), as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
     )
@@ -119,7 +118,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: HttpRequest) -> FileResponse:
     programme_admin(request)
     return _xlsx_response(exporting.build_template(), "干部名册导入模板.xlsx")
 
@@ -174,7 +173,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def import_report(request: HttpRequest, pk: int) -> HttpResponse:
+def import_report(request: HttpRequest, pk: int) -> FileResponse:
     roster_import = _get_import(request, pk)
     stem = roster_import.file_name.rsplit(".", 1)[0]
     return _xlsx_response(
@@ -219,7 +218,7 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def roster_export(request: HttpRequest) -> HttpResponse:
+def roster_export(request: HttpRequest) -> FileResponse:
     """The filtered roster (same GET parameters as the lists) with masked ID and mobile numbers,
     audit-logged in the same transaction as the read."""
     user = programme_admin(request)

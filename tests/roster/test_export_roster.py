@@ -44,7 +44,7 @@ def test_export_has_the_template_columns_and_masks_personal_numbers(
     by_name = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
     assert set(by_name) == {"张建国", "李秀英"}
     zhang = by_name["张建国"]
-    assert zhang["身份证号"] == "110***********0017"
+    assert zhang["身份证号"] == "110***********0014"
     assert zhang["手机号"] == "138****5678"
     assert zhang["性别"] == "男"
     assert zhang["派出单位"] == "市发展和改革委员会"
@@ -53,7 +53,7 @@ def test_export_has_the_template_columns_and_masks_personal_numbers(
     assert zhang["分管工作"] == "营商环境\n企业服务"
     assert zhang["开始日期"].date() == date(2026, 3, 1)
     assert zhang["状态"] == "在岗"
-    assert b"110105198504120017" not in data and b"13812345678" not in data
+    assert b"110105198504120014" not in data and b"13812345678" not in data
 
 
 def test_every_export_is_audited_with_filter_and_count(client_for, programme_admin, cohort, roster):
@@ -143,7 +143,7 @@ def test_export_can_be_reimported_once_numbers_are_filled_in(
         row[headers.index("实际结束日期")].value = None
     out = io.BytesIO()
     wb.save(out)
-    cadre_a.id_number = ids["张建国"]  # the conftest ID has a wrong check digit
+    cadre_a.id_number = ids["张建国"]  # a valid ID whatever the fixture holds
     cadre_a.save()
     client.post(
         reverse("roster:import_upload"),

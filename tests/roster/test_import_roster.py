@@ -84,6 +84,9 @@ def test_title_rows_synonyms_any_order_blank_rows_and_trailing_columns(units, co
         for r in rows
     ]
     renamed.insert(1, {})  # a blank row between people
+    for number, r in enumerate(renamed, start=1):
+        r["序号"] = number
+    renamed.append({"序号": 5})  # a numbered but unused row
     result = _validate(
         renamed,
         cohort,
@@ -106,6 +109,7 @@ def test_title_rows_synonyms_any_order_blank_rows_and_trailing_columns(units, co
     assert first["status"] == SecondmentStatus.PENDING
     notes = " ".join(n[2] for n in _notes(result))
     assert "不认识的列“备注”，已忽略" in notes
+    assert "序号" not in notes
     assert "将统一使用批次的日期 2026-03-01" in notes
 
 
