@@ -60,7 +60,7 @@ def _cadre(name: str, id_number: str, mobile: str, home: Unit) -> Cadre:
 @pytest.fixture
 def cadre_a(units, cohort):
     """Posted from the development and reform commission to 柳溪镇."""
-    cadre = _cadre("张建国", "110105198504120017", "13812345678", units["dept_a"])
+    cadre = _cadre("张建国", "110105198504120014", "13812345678", units["dept_a"])
     Secondment.objects.create(
         cadre=cadre,
         cohort=cohort,

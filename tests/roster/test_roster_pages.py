@@ -14,17 +14,8 @@ from guazhi.roster.models import Cadre, Cohort, Secondment, SecondmentStatus, Un
 
 pytestmark = pytest.mark.django_db
 
-ID_A = "110105198504120017"
+ID_A = "110105198504120014"
 ID_B = "110105199002140028"
-VALID_ID_A = "110105198504120014"  # conftest's ID_A has a wrong check digit (should be 4)
-
-
-@pytest.fixture
-def editable_cadre_a(cadre_a):
-    """cadre_a with a valid ID number, so that the model's validation passes on edit."""
-    Cadre.objects.filter(pk=cadre_a.pk).update(id_number=VALID_ID_A)
-    cadre_a.refresh_from_db()
-    return cadre_a
 
 
 def test_cadre_list_masks_id_and_mobile(client_for, programme_admin, cadre_a, cadre_b):
@@ -199,50 +190,50 @@ def test_edit_form_does_not_show_full_numbers(client_for, programme_admin, cadre
     assert cadre_a.masked_id_number in html
 
 
-def test_edit_rejects_a_wrong_check_digit(client_for, programme_admin, editable_cadre_a):
-    url = reverse("roster:cadre_edit", args=[editable_cadre_a.pk])
+def test_edit_rejects_a_wrong_check_digit(client_for, programme_admin, cadre_a):
+    url = reverse("roster:cadre_edit", args=[cadre_a.pk])
     response = client_for(programme_admin).post(
-        url, _cadre_post_data(editable_cadre_a, id_number="110105198504120018")
+        url, _cadre_post_data(cadre_a, id_number="110105198504120018")
     )
     assert response.status_code == 200
     assert "身份证号校验码不正确：按 GB 11643 计算最后一位应为 4" in response.content.decode()
-    editable_cadre_a.refresh_from_db()
-    assert editable_cadre_a.id_number == VALID_ID_A
+    cadre_a.refresh_from_db()
+    assert cadre_a.id_number == ID_A
     assert not AuditRecord.objects.filter(event=Event.EDIT).exists()
 
 
 def test_edit_rejects_a_bad_mobile_and_inconsistent_birth_date(
-    client_for, programme_admin, editable_cadre_a
+    client_for, programme_admin, cadre_a
 ):
-    url = reverse("roster:cadre_edit", args=[editable_cadre_a.pk])
-    data = _cadre_post_data(editable_cadre_a, mobile="1234", birth_date="1986-01-01")
+    url = reverse("roster:cadre_edit", args=[cadre_a.pk])
+    data = _cadre_post_data(cadre_a, mobile="1234", birth_date="1986-01-01")
     html = client_for(programme_admin).post(url, data).content.decode()
     assert "手机号“1234”格式不正确" in html
     assert "出生日期与身份证号中的出生日期（1985-04-12）不一致" in html
 
 
-def test_edit_saves_and_audits_changed_fields_masked(client_for, programme_admin, editable_cadre_a):
-    url = reverse("roster:cadre_edit", args=[editable_cadre_a.pk])
-    data = _cadre_post_data(editable_cadre_a, mobile="139 0000 1111", rank="三级调研员")
+def test_edit_saves_and_audits_changed_fields_masked(client_for, programme_admin, cadre_a):
+    url = reverse("roster:cadre_edit", args=[cadre_a.pk])
+    data = _cadre_post_data(cadre_a, mobile="139 0000 1111", rank="三级调研员")
     response = client_for(programme_admin).post(url, data)
     assert response.status_code == 302
-    editable_cadre_a.refresh_from_db()
-    assert editable_cadre_a.mobile == "13900001111" and editable_cadre_a.rank == "三级调研员"
-    assert editable_cadre_a.id_number == VALID_ID_A  # left empty: unchanged
+    cadre_a.refresh_from_db()
+    assert cadre_a.mobile == "13900001111" and cadre_a.rank == "三级调研员"
+    assert cadre_a.id_number == ID_A  # left empty: unchanged
     entry = AuditRecord.objects.get(event=Event.EDIT)
     assert entry.before == {"mobile": "138****5678", "rank": "四级调研员"}
     assert entry.after == {"mobile": "139****1111", "rank": "三级调研员"}
 
 
-def test_edit_with_a_corrected_id_number(client_for, programme_admin, editable_cadre_a):
+def test_edit_with_a_corrected_id_number(client_for, programme_admin, cadre_a):
     new_id = "11010519850412003" + id_check_char("11010519850412003")
-    data = _cadre_post_data(editable_cadre_a, id_number=new_id.lower(), gender="M")
+    data = _cadre_post_data(cadre_a, id_number=new_id.lower(), gender="M")
     response = client_for(programme_admin).post(
-        reverse("roster:cadre_edit", args=[editable_cadre_a.pk]), data
+        reverse("roster:cadre_edit", args=[cadre_a.pk]), data
     )
     assert response.status_code == 302
-    editable_cadre_a.refresh_from_db()
-    assert editable_cadre_a.id_number == new_id
+    cadre_a.refresh_from_db()
+    assert cadre_a.id_number == new_id
 
 
 @pytest.mark.parametrize("role", ["host_liaison", "home_liaison", "cadre_user"])
