@@ -39,7 +39,7 @@ test: install-dev
 	GUAZHI_FAST_PASSWORD_HASHER=true $(PY) -m pytest -n 2 -m "not browser"
 
 test-browser: install-dev
-	GUAZHI_FAST_PASSWORD_HASHER=true DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m browser -p no:xdist
+	GUAZHI_FAST_PASSWORD_HASHER=true DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest tests/browser -m browser -p no:xdist
 
 lint: install-dev
 	$(VENV)/bin/ruff format --check .
