@@ -504,45 +504,66 @@ def _trim(row: Sequence[Any]) -> list[Any]:
 
 
 def _find_header(rows: list[tuple[int, list[Any]]]) -> tuple[_Header | None, list[Issue]]:
-    issues: list[Issue] = []
-    for excel_row, cells in rows[:HEADER_SEARCH_ROWS]:
-        matched = {i: _HEADER_MAP.get(header_key(c)) for i, c in enumerate(cells) if c is not None}
-        keys = [k for k in matched.values() if k]
-        if len(set(keys)) < 3 or not ({"name", "id_number"} & set(keys)):
+    """The first of the top rows naming at least three known columns (one of them 姓名 or
+    身份证号). A second header row below it (挂职信息 → 接收单位 | 挂任职务 under a merged cell)
+    is merged in."""
+    for pos, (excel_row, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        keys = {_HEADER_MAP.get(header_key(c)) for c in cells if c is not None} - {None}
+        if len(keys) < 3 or not ({"name", "id_number"} & keys):
             continue
         header = _Header(excel_row, {}, {})
-        for index, key in matched.items():
-            label = clean_text(cells[index])
-            if key is None:
-                if label and header_key(label) not in _SILENTLY_IGNORED:
-                    issues.append(
-                        Issue(
-                            excel_row,
-                            label,
-                            label,
-                            f"不认识的列“{label}”，已忽略。",
-                            NOTE,
-                            get_column_letter(index + 1),
-                        )
-                    )
-                continue
-            if key in header.columns:
-                first = header.labels[key]
+        issues: list[Issue] = []
+        unknown: dict[int, str] = {}
+        _map_header_cells(header, excel_row, cells, unknown, issues)
+        if pos + 1 < len(rows):
+            sub_row, sub_cells = rows[pos + 1]
+            texts = {i: clean_text(c) for i, c in enumerate(sub_cells) if clean_text(c)}
+            if texts and all(_HEADER_MAP.get(header_key(t)) for t in texts.values()):
+                for i in texts:
+                    unknown.pop(i, None)
+                _map_header_cells(header, sub_row, sub_cells, unknown, issues)
+                header.row = sub_row
+        for index, label in unknown.items():
+            if header_key(label) not in _SILENTLY_IGNORED:
                 issues.append(
                     Issue(
                         excel_row,
                         label,
                         label,
-                        f"“{label}”与“{first}”都表示“{FIELDS_BY_KEY[key].header}”，请删除其中一列。",
-                        ERROR,
+                        f"不认识的列“{label}”，已忽略。",
+                        NOTE,
                         get_column_letter(index + 1),
                     )
                 )
-                continue
+        return header, issues
+    return None, []
+
+
+def _map_header_cells(
+    header: _Header, excel_row: int, cells: list[Any], unknown: dict[int, str], issues: list[Issue]
+) -> None:
+    for index, cell in enumerate(cells):
+        label = clean_text(cell)
+        if not label:
+            continue
+        key = _HEADER_MAP.get(header_key(label))
+        if key is None:
+            unknown[index] = label
+        elif key in header.columns:
+            first = header.labels[key]
+            issues.append(
+                Issue(
+                    excel_row,
+                    label,
+                    label,
+                    f"“{label}”与“{first}”都表示“{FIELDS_BY_KEY[key].header}”，请删除其中一列。",
+                    ERROR,
+                    get_column_letter(index + 1),
+                )
+            )
+        else:
             header.columns[key] = index
             header.labels[key] = label
-        return header, issues
-    return None, issues
 
 
 def validate_roster(data: bytes, *, cohort: Cohort) -> ValidationResult:

@@ -17,13 +17,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guazhi.audit.log import record
-from guazhi.audit.models import Event
+from guazhi.audit.models import Event, Result
 from guazhi.lib.identity import mask_id_number
 from guazhi.lib.xlsx import XLSX_CONTENT_TYPE, UnsafeWorkbook, check_upload
 from guazhi.roster import exporting, importing
 from guazhi.roster.access import programme_admin
 from guazhi.roster.forms import BootstrapMixin, RosterFilterForm
 from guazhi.roster.models import Cohort, RosterImport, RosterImportStatus, Secondment
+
+REPORT_ON_PAGE = 500  # the downloadable report has every item
 
 
 def _xlsx_response(data: bytes, filename: str) -> FileResponse:
@@ -58,6 +60,7 @@ class ImportUploadForm(BootstrapMixin, forms.Form):
         )
         self.content = b""
         self.sha256 = ""
+        self.refused_reason = ""  # set when the file failed a safety check
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -71,6 +74,7 @@ class ImportUploadForm(BootstrapMixin, forms.Form):
         try:
             check_upload(upload.name, data, max_bytes=max_bytes)
         except UnsafeWorkbook as e:
+            self.refused_reason = str(e)
             raise forms.ValidationError(str(e)) from None
         self.content = data
         self.sha256 = hashlib.sha256(data).hexdigest()
@@ -102,6 +106,17 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 report=result.report(),
             )
             return redirect("roster:import_detail", pk=roster_import.pk)
+        if form.refused_reason:
+            # Possible attacks (zip bombs, traversal, entities) leave a trace in the audit log.
+            upload = request.FILES.get("file")
+            record(
+                event=Event.IMPORT,
+                request=request,
+                object_type="roster.rosterimport",
+                object_repr=(upload.name if upload else "")[:255],
+                result=Result.FAILURE,
+                detail=f"拒绝上传的名册文件：{form.refused_reason}",
+            )
     else:
         form = ImportUploadForm(user=user, initial={"cohort": request.GET.get("cohort")})
     recent = RosterImport.objects.select_related("cohort", "uploaded_by").defer("content")[:10]
@@ -162,7 +177,9 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "roster/import_detail.html",
         {
             "ri": roster_import,
-            "report": report,
+            "report": report[:REPORT_ON_PAGE],
+            "report_truncated": len(report) > REPORT_ON_PAGE,
+            "report_total": len(report),
             "errors": [i for i in report if i.get("level") == "error"],
             "notes": [i for i in report if i.get("level") != "error"],
             "error_rows": error_rows,

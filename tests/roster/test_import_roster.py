@@ -639,3 +639,44 @@ def test_oversized_upload_is_refused_with_the_limit(client_for, programme_admin,
     response = _upload(client_for(programme_admin), cohort, data)
     assert "超过了 1 MB 的上限" in response.content.decode()
     assert RosterImport.objects.count() == 0
+
+
+def test_two_level_header_under_merged_cells(units, cohort):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["2026年第二批墩苗历练干部名册"])
+    ws.append(["序号", "姓名", "身份证号", "政治面貌", "派出单位", "挂职信息", None])
+    ws.append([None, None, None, None, None, "接收单位", "挂职职务"])
+    ws.merge_cells("F2:G2")
+    row = demo_rows(1)[0]
+    ws.append(
+        [1, row["姓名"], row["身份证号"], "中共党员", row["派出单位"], row["接收单位"], "副镇长"]
+    )
+    out = io.BytesIO()
+    wb.save(out)
+    result = validate_roster(out.getvalue(), cohort=cohort)
+    assert _errors(result) == []
+    assert [p.row for p in result.rows] == [4]
+    assert result.rows[0].values["host_unit"] == units["town_a"]
+    assert result.rows[0].values["post"] == "副镇长"
+    assert not any("挂职信息" in n[2] for n in _notes(result))
+
+
+def test_two_columns_meaning_the_same_field(units, cohort):
+    rows = [r | {"证件号码": r["身份证号"]} for r in demo_rows(1)]
+    result = _validate(rows, cohort)
+    assert (
+        _error_at(result, 1, "证件号码")
+        == "“证件号码”与“身份证号”都表示“身份证号”，请删除其中一列。"
+    )
+
+
+def test_refused_files_leave_an_audit_record(client_for, programme_admin, cohort):
+    client = client_for(programme_admin)
+    _upload(client, cohort, b"PK\x03\x04" + b"\x00" * 100, name="炸弹.xlsx")
+    audit = AuditRecord.objects.get(event=Event.IMPORT)
+    assert audit.result == "failure"
+    assert audit.object_repr == "炸弹.xlsx"
+    assert "文件已损坏" in audit.detail
