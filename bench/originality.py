@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import resource
 import statistics
 import sys
 import tempfile
@@ -170,6 +171,14 @@ def main() -> int:
     build_docs = build_secs = 0.0
     scale_rows = []
     quality: dict[int, dict[tuple[str, str], dict[str, float]]] = {}
+    print("\n## Scale (index build = filler documents of 3,000 chars, one process)")
+    print(
+        "| docs | build docs/s | index B/doc | B per 3,000 chars | save s | load s | "
+        "5,000-char query p50 ms | p95 ms | recall | precision | precision excl. common | "
+        "ratio err pp | negatives reports: total / excl. common | far law versions: total / "
+        "excl. common | peak RSS GB |"
+    )
+    print("|" + "---|" * 15, flush=True)
     for n in scales:
         need = n - len(index)
         while need > 0:
@@ -179,13 +188,15 @@ def main() -> int:
             for text in texts:
                 index.add(f"filler-{made}", text)
                 made += 1
-            index.add_many([])  # merge the batch into the sorted arrays
             build_secs += time.perf_counter() - t
             build_docs += take
             total_chars += sum(len(x) for x in texts)
             need -= take
             del texts
             gc.collect()
+        t = time.perf_counter()
+        index.add_many([])  # merge the buffered documents into the sorted arrays
+        build_secs += time.perf_counter() - t
         with tempfile.TemporaryDirectory() as tmp:
             t = time.perf_counter()
             index.save(tmp)
@@ -213,6 +224,7 @@ def main() -> int:
         scale_rows.append(
             {
                 "n": n,
+                "rss_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6,
                 "build_dps": build_docs / build_secs,
                 "bytes_doc": index.nbytes / len(index),
                 "bytes_3000": index.nbytes / total_chars * 3000,
@@ -232,23 +244,14 @@ def main() -> int:
                 else 0.0,
             }
         )
-        print(f"  scale {n:,} done at {time.perf_counter() - t0:.0f}s", flush=True)
-
-    print("\n## Scale (index build = filler documents of 3,000 chars, one process)")
-    print(
-        "| docs | build docs/s | index B/doc | B per 3,000 chars | save s | load s | "
-        "5,000-char query p50 ms | p95 ms | recall | precision | precision excl. common | "
-        "ratio err pp | negatives reports: total / excl. common | far law versions: total / "
-        "excl. common |"
-    )
-    print("|" + "---|" * 14)
-    for r in scale_rows:
+        r = scale_rows[-1]
         print(
             f"| {r['n']:,} | {r['build_dps']:,.0f} | {r['bytes_doc']:,.0f} | {r['bytes_3000']:,.0f}"
             f" | {r['save_s']:.1f} | {r['load_s']:.2f} | {r['p50']:.1f} | {r['p95']:.1f} | "
             f"{r['recall']:.3f} | {r['precision']:.3f} | {r['precision_kept']:.3f} | "
             f"{r['err'] * 100:.2f} | {r['neg_gwr']:.1%} / {r['neg_gwr_kept']:.1%} | "
-            f"{r['neg_law']:.1%} / {r['neg_law_kept']:.1%} |"
+            f"{r['neg_law']:.1%} / {r['neg_law_kept']:.1%} | {r['rss_gb']:.1f} |",
+            flush=True,
         )
 
     ds: dict[str, float] = {}

@@ -138,17 +138,28 @@ class OriginalityIndex:
             self._deleted = grown
 
     def _flush(self) -> None:
-        """Merge buffered additions into the sorted arrays."""
+        """Merge buffered additions into the sorted arrays.
+
+        The batch is sorted on its own, then appended: a stable sort (timsort) of two sorted
+        runs is a linear merge, so adding a batch costs O(index size), not a full re-sort.
+        """
         self._grow_deleted()
         if not self._pending:
             return
         parts = list(zip(*self._pending, strict=True))
         self._pending = []
-        hashes = np.concatenate([self._hashes, *parts[0]])
-        docs = np.concatenate([self._docs, *parts[1]])
-        pos = np.concatenate([self._pos, *parts[2]])
+        hashes = np.concatenate(parts[0])
         order = np.argsort(hashes, kind="stable")
-        self._hashes, self._docs, self._pos = hashes[order], docs[order], pos[order]
+        hashes = hashes[order]
+        docs = np.concatenate(parts[1])[order]
+        pos = np.concatenate(parts[2])[order]
+        if self._hashes.shape[0]:
+            hashes = np.concatenate([self._hashes, hashes])
+            order = np.argsort(hashes, kind="stable")
+            hashes = hashes[order]
+            docs = np.concatenate([self._docs, docs])[order]
+            pos = np.concatenate([self._pos, pos])[order]
+        self._hashes, self._docs, self._pos = hashes, docs, pos
 
     def compact(self) -> None:
         """Drop postings of removed documents and renumber the rest."""

@@ -17,30 +17,39 @@ from dataclasses import dataclass
 import numpy as np
 
 # Lines a template site (范文网) wraps around a reposted essay. Each match is dropped whole.
+# Each pattern runs on its own and should start with fixed characters: Python's re then scans
+# for them quickly, whereas an alternation is tried at every position (10x slower).
 DEFAULT_BOILERPLATE: tuple[str, ...] = (
     # paid-content markers, also when a line break or space has been slipped into them
     r"#\s*#\s*p\s*a\s*i\s*d\s*(?:b\s*e\s*g\s*i\s*n|e\s*n\s*d)\s*#\s*#",
-    r"(?:下面|以下)是[^\n]{0,40}?(?:小编|本站|编辑|网友|我们)[^\n]{0,80}?"
-    r"(?:参考|借鉴|阅读|欣赏|帮助|收藏)[^\n]{0,20}",
-    r"(?:下面|以下)是[^\n]{0,40}?为大家[^\n]{0,80}",
+    r"下面是[^\n]{0,40}?(?:小编|本站|编辑|网友|我们|为大家)[^\n]{0,80}",
+    r"以下是[^\n]{0,40}?(?:小编|本站|编辑|网友|我们|为大家)[^\n]{0,80}",
     r"本文(?:由|来源|来自|转载)[^\n]{0,80}",
-    r"(?:文章)?来源[:：][^\n]{0,60}",
+    r"文章来源[:：][^\n]{0,60}",
     r"更多[^\n]{0,40}?请(?:关注|访问|登录|点击|搜索)[^\n]{0,60}",
-    r"(?:欢迎|敬请)(?:下载|阅读|分享|收藏|关注)[^\n]{0,60}",
-    r"(?:感谢|谢谢)(?:您|你)?的?阅读[^\n]{0,40}",
-    r"[【\[]?(?:免费)?(?:下载|全文阅读|原文链接)[^\n]{0,60}",
-    r"https?://\S+|www\.\S+",
+    r"欢迎(?:下载|阅读|分享|收藏|关注)[^\n]{0,60}",
+    r"敬请(?:下载|阅读|分享|收藏|关注)[^\n]{0,60}",
+    r"感谢(?:您|你)?的?阅读[^\n]{0,40}",
+    r"谢谢(?:您|你)?的?阅读[^\n]{0,40}",
+    r"免费下载[^\n]{0,60}",
+    r"【下载[^\n]{0,60}",
+    r"全文阅读[^\n]{0,60}",
+    r"原文链接[^\n]{0,60}",
+    r"http[^\s]+",
+    r"www\.\S+",
 )
 
 # Name masks: runs of X/Ｘ/× standing alone (not inside a Latin word); * is punctuation anyway.
-MASK_PATTERN = r"(?<![A-Za-z])[XxＸｘ×]+(?![A-Za-z])"
+MASK_PATTERN = r"[XxＸｘ×](?<![A-Za-z].)[XxＸｘ×]*(?![A-Za-z])"
 
 # Particles a copier slips in every dozen characters; common in both copy and source, so
 # dropping them from both sides costs little information and neutralises the trick.
 DEFAULT_FILLERS = "的了地得着"
 
 _KEEP_CATEGORIES = ("L", "N", "M")
-_TABLE_SIZE = 0x10000  # BMP; astral characters (rare CJK extensions) are kept unchanged
+_BMP = 0x10000  # folding is computed for the BMP; astral characters (CJK extensions) stay as is
+_TABLE_SIZE = 0x110000  # one 4 MB lookup table covers every codepoint: a single numpy gather
+_REGEX_META = set(".^$*+?{}[]\\|()")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +77,11 @@ class Normalized:
 
 def _build_table(fillers: str) -> np.ndarray:
     """Map each BMP codepoint to its folded form, or 0 when it leaves the stream."""
-    table = np.zeros(_TABLE_SIZE, dtype=np.uint32)
+    table = np.arange(_TABLE_SIZE, dtype=np.uint32)
+    table[0xD800:0xE000] = 0  # lone surrogates
     drop = set(fillers)
-    for cp in range(_TABLE_SIZE):
+    for cp in range(_BMP):
+        table[cp] = 0
         ch = chr(cp)
         if 0xD800 <= cp <= 0xDFFF:
             continue
@@ -82,6 +93,21 @@ def _build_table(fillers: str) -> np.ndarray:
     return table
 
 
+def _literal_prefix(pattern: str) -> str:
+    """The fixed characters a pattern starts with ('' if none): a cheap pre-check."""
+    prefix = []
+    for i, ch in enumerate(pattern):
+        if ch in _REGEX_META:
+            # a quantifier makes the character before it optional
+            if ch in "*?{" and prefix:
+                prefix.pop()
+            break
+        if i + 1 < len(pattern) and pattern[i + 1] in "*?{":
+            break
+        prefix.append(ch)
+    return "".join(prefix)
+
+
 class Normalizer:
     """Compiled normaliser; building the codepoint table takes ~0.2 s, so reuse instances."""
 
@@ -89,14 +115,16 @@ class Normalizer:
         self.config = config or NormalizeConfig()
         self._table = _build_table(self.config.fillers)
         patterns: Iterable[str] = (*self.config.boilerplate, self.config.mask_pattern)
-        self._drop_re = re.compile("|".join(f"(?:{p})" for p in patterns if p))
+        # (literal the text must contain, compiled pattern): skipping absent literals is cheap
+        self._drop_res = [(_literal_prefix(p), re.compile(p)) for p in patterns if p]
 
     def __call__(self, text: str) -> Normalized:
         raw = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        bmp = raw < _TABLE_SIZE
-        mapped = np.where(bmp, self._table[np.where(bmp, raw, 0)], raw)
-        for m in self._drop_re.finditer(text):
-            mapped[m.start() : m.end()] = 0
+        mapped = self._table[raw]
+        for literal, pattern in self._drop_res:
+            if literal in text:
+                for m in pattern.finditer(text):
+                    mapped[m.start() : m.end()] = 0
         offsets = np.flatnonzero(mapped).astype(np.int32)
         return Normalized(codes=mapped[offsets], offsets=offsets, original_length=len(text))
 
