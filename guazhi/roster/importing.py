@@ -788,7 +788,7 @@ def _validate_row(
             issue("mobile", "手机号是脱敏后的号码（含 *），请填写完整号码。")
         else:
             try:
-                values["mobile"] = normalize_mobile(text["mobile"])
+                values["mobile"] = normalize_mobile(text["mobile"].lstrip("'‘’`"))
             except InvalidValue as e:
                 issue("mobile", str(e))
 
@@ -893,6 +893,7 @@ def _parse_id_number(raw: Any, text: str) -> str:
             f"身份证号被 Excel 存成了数字（显示为 {raw:.15g}），末几位已丢失：Excel 只保留 15 位有效数字。"
             "请把该列设置为“文本”格式后重新录入完整号码。"
         )
+    text = text.lstrip("'‘’`")  # an apostrophe typed to force text
     if "*" in text:
         raise CellError(
             "身份证号是脱敏后的号码（含 *），请填写完整号码（导出的名册中身份证号已脱敏）。"

@@ -25,6 +25,7 @@ from guazhi.roster.access import programme_admin
 from guazhi.roster.forms import BootstrapMixin, RosterFilterForm
 from guazhi.roster.models import Cohort, RosterImport, RosterImportStatus, Secondment
 
+FILTER_PARAMS = ("cohort", "status", "host_unit", "home_unit", "q")
 REPORT_ON_PAGE = 500  # the downloadable report has every item
 
 
@@ -244,13 +245,14 @@ def roster_export(request: HttpRequest) -> FileResponse:
         secondments = form.filter_secondments(Secondment.objects.visible_to(user))
         data, count = exporting.export_roster(secondments)
         filters = form.describe()
+        params = {k: request.GET[k][:100] for k in FILTER_PARAMS if request.GET.get(k)}
         record(
             event=Event.EXPORT,
             request=request,
             object_type="roster.secondment",
             object_repr="干部名册",
             detail=f"导出干部名册 {count} 行（身份证号、手机号已脱敏）；筛选：{filters or '无'}",
-            after={"filters": filters, "params": request.GET.dict(), "rows": count, "masked": True},
+            after={"filters": filters, "params": params, "rows": count, "masked": True},
         )
     name = "干部名册"
     if form.is_bound and form.is_valid() and form.cleaned_data.get("cohort"):

@@ -680,3 +680,10 @@ def test_refused_files_leave_an_audit_record(client_for, programme_admin, cohort
     assert audit.result == "failure"
     assert audit.object_repr == "炸弹.xlsx"
     assert "文件已损坏" in audit.detail
+
+
+def test_apostrophe_typed_to_force_text(units, cohort):
+    result = _one_row({"身份证号": "'" + ID_MALE, "手机号": "'13812345678"}, cohort)
+    assert _errors(result) == []
+    assert result.rows[0].values["id_number"] == ID_MALE
+    assert result.rows[0].values["mobile"] == "13812345678"
