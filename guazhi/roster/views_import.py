@@ -114,7 +114,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 event=Event.IMPORT,
                 request=request,
                 object_type="roster.rosterimport",
-                object_repr=(upload.name if upload else "")[:255],
+                object_repr=((upload.name or "") if upload else "")[:255],
                 result=Result.FAILURE,
                 detail=f"拒绝上传的名册文件：{form.refused_reason}",
             )
