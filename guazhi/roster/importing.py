@@ -915,6 +915,15 @@ def _check_against_database(header: _Header, cohort: Cohort, result: ValidationR
             cohort=cohort, cadre__in=existing.values()
         ).select_related("host_unit")
     }
+    ongoing = {
+        s.cadre_id: s
+        for s in Secondment.objects.filter(
+            cadre__in=existing.values(),
+            status__in=(SecondmentStatus.PENDING, SecondmentStatus.ACTIVE),
+        )
+        .exclude(cohort=cohort)
+        .select_related("cohort")
+    }
     label = header.labels["id_number"]
     col = get_column_letter(header.columns["id_number"] + 1)
     for parsed in result.rows:
@@ -957,6 +966,19 @@ def _check_against_database(header: _Header, cohort: Cohort, result: ValidationR
                     col,
                 )
             )
+            if cadre.pk in ongoing:
+                other = ongoing[cadre.pk]
+                result.issues.append(
+                    Issue(
+                        parsed.row,
+                        label,
+                        shown,
+                        f"{cadre.name}在批次“{other.cohort.name}”的挂职仍为“{other.get_status_display()}”，"
+                        "请确认是否同时挂职，或先结束原挂职。",
+                        NOTE,
+                        col,
+                    )
+                )
 
 
 # --- Phase 2 ------------------------------------------------------------------------------------

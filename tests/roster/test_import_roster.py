@@ -566,6 +566,7 @@ def test_existing_cadre_gets_a_second_secondment(
     ri = RosterImport.objects.get()
     assert ri.status == RosterImportStatus.VALIDATED
     assert any("系统中已有该干部" in item["message"] for item in ri.report)
+    assert any("的挂职仍为“待报到”" in item["message"] for item in ri.report)
     client.post(reverse("roster:import_commit", args=[ri.pk]))
     cadre_a.refresh_from_db()
     assert Cadre.objects.count() == 1
