@@ -1,0 +1,68 @@
+"""Normalisation: what leaves the comparison stream, and the offset map back to the original."""
+
+import unicodedata
+
+import numpy as np
+from originality_testdata import normalizer, synthetic
+
+from guazhi.originality import NormalizeConfig, Normalizer
+
+
+def fold(ch: str) -> str:
+    return unicodedata.normalize("NFKC", ch).lower()[:1]
+
+
+def test_offsets_point_at_the_original_characters():
+    text = "下面是小编为大家整理的心得体会，供大家参考。\n（一）坚持ＡＢＣ改革，推进１２３项目；\r\n𠀀字"
+    norm = normalizer()(text)
+    assert norm.offsets.dtype == np.int32
+    assert len(norm.codes) == len(norm.offsets)
+    assert np.all(np.diff(norm.offsets) > 0)  # strictly increasing
+    for code, offset in zip(norm.codes.tolist(), norm.offsets.tolist(), strict=True):
+        assert chr(code) == fold(text[offset])
+
+
+def test_offset_round_trip_on_long_text():
+    text = synthetic(1, 5000).replace("。", "，\u3000")
+    norm = normalizer()(text)
+    rebuilt = "".join(fold(text[i]) for i in norm.offsets.tolist())
+    assert rebuilt == norm.text
+    assert norm.original_length == len(text)
+
+
+def test_width_case_punctuation_and_whitespace_fold_away():
+    a = normalizer()("推进ＡＩ＋产业，坚持１２３！\n")
+    b = normalizer()("推进 ai+产业, 坚持 123 !")
+    assert a.text == b.text == "推进ai产业坚持123"
+
+
+def test_filler_particles_leave_the_stream():
+    assert normalizer()("我们的工作取得了明显地进展").text == "我们工作取明显进展"
+
+
+def test_paid_markers_even_when_broken_across_lines():
+    plain = normalizer()("加强基层组织建设").text
+    marked = normalizer()("加强##paidbegin##基层组织##paid\nend##建设##pai d e n d##").text
+    assert marked == plain
+
+
+def test_template_site_header_and_footer_are_dropped():
+    text = (
+        "下面是小编为大家整理的述职报告范文，供大家参考。\n正文内容在此。\n更多精彩范文请关注本站。"
+    )
+    assert normalizer()(text).text == "正文内容在此"
+
+
+def test_name_masks_are_dropped_but_latin_words_stay():
+    assert normalizer()("张XXX同志和李**同志，××镇").text == "张同志和李同志镇"
+    assert "xbox" in normalizer()("玩Xbox游戏").text
+
+
+def test_configurable_patterns():
+    custom = Normalizer(NormalizeConfig(boilerplate=(r"【广告】[^\n]*",), fillers=""))
+    assert custom("正文【广告】买一送一\n的结尾").text == "正文的结尾"
+
+
+def test_empty_and_all_punctuation_texts():
+    assert len(normalizer()("")) == 0
+    assert len(normalizer()("，。！？  \n")) == 0
