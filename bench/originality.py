@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from originality_data import (  # noqa: E402
     CORPORA,
+    REUSE_LEN,
     STRENGTHS,
     TRANSFORMS,
     MarkovFiller,
@@ -156,6 +157,13 @@ def main() -> int:
     negatives = [(k, t) for k, t in corpus.heldout.items()] + [
         (k, t) for k, (t, _new, _j) in corpus.law_negatives.items()
     ]
+    verbatim = {k: builder.verbatim_share(t) for k, t in negatives}
+    for prefix, label in (("gwr", "held-out reports"), ("law", "far law versions")):
+        shares = [v for k, v in verbatim.items() if k.startswith(prefix)]
+        print(
+            f"{label}: {len(shares)}, verbatim runs of {REUSE_LEN}+ characters shared with "
+            f"indexed sources: {statistics.fmean(shares):.1%} of their characters on average"
+        )
     filler = MarkovFiller(list(corpus.sources.values()))
     src_chars = sum(len(t) for t in corpus.sources.values())
     print(

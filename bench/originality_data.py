@@ -387,6 +387,13 @@ class QueryBuilder:
                 window = labels[span[0] : span[-1] + 1]
                 window[window == 0] = -1
 
+    def verbatim_share(self, text: str) -> float:
+        """Fraction of non-space characters inside verbatim runs (REUSE_LEN+) of a source."""
+        labels = np.zeros(len(text), dtype=np.int16)
+        self._mark_reuse(text, labels)
+        nonspace = np.array([not c.isspace() for c in text])
+        return float(((labels == -1) & nonspace).sum() / max(1, nonspace.sum()))
+
     def _pick_source(self) -> str:
         pool = self.law_ids if self.rng.random() < 0.3 else self.source_ids
         return self.rng.choice(pool)
