@@ -3,31 +3,32 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
-from urllib.parse import quote
+from collections.abc import Iterator
 
-from django.http import HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
 
 from guazhi.accounts.models import Role
 from guazhi.audit.models import AuditQuerySet, Event, Result
+from guazhi.lib.xlsx import Column
 
-AUDIT_HEADERS = [
-    "序号",
-    "时间",
-    "用户名",
-    "角色",
-    "IP 地址",
-    "事件",
-    "对象类型",
-    "对象编号",
-    "对象",
-    "结果",
-    "说明",
-    "变更前",
-    "变更后",
-    "哈希",
+AUDIT_COLUMNS = [
+    Column(h, width=w)
+    for h, w in [
+        ("序号", 8),
+        ("时间", 20),
+        ("用户名", 14),
+        ("角色", 14),
+        ("IP 地址", 15),
+        ("事件", 14),
+        ("对象类型", 18),
+        ("对象编号", 10),
+        ("对象", 24),
+        ("结果", 8),
+        ("说明", 36),
+        ("变更前", 40),
+        ("变更后", 40),
+        ("哈希", 20),
+    ]
 ]
 
 _ROLE_LABELS = dict(Role.choices)
@@ -57,20 +58,3 @@ def audit_rows(records: AuditQuerySet) -> Iterator[list[object]]:
             _json(r.after),
             r.hash,
         ]
-
-
-def xlsx_response(
-    filename: str, title: str, headers: list[str], rows: Iterable[list[object]]
-) -> HttpResponse:
-    # TODO(import work): switch to the shared writer in guazhi.lib.xlsx once it lands.
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title)
-    ws.append(headers)
-    for row in rows:
-        ws.append([("'" + v) if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
-    response = HttpResponse(
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    wb.save(response)
-    return response

@@ -7,10 +7,11 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from guazhi.accounts.models import User
-from guazhi.audit.exports import AUDIT_HEADERS, audit_rows, xlsx_response
+from guazhi.audit.exports import AUDIT_COLUMNS, audit_rows
 from guazhi.audit.forms import AuditFilterForm
 from guazhi.audit.log import record
 from guazhi.audit.models import AuditQuerySet, AuditRecord, Event
+from guazhi.lib.xlsx import Sheet, write_xlsx, xlsx_response
 
 
 def _visible_records(request: HttpRequest) -> AuditQuerySet:
@@ -42,4 +43,5 @@ def record_export(request: HttpRequest) -> HttpResponse:
             detail=f"导出 {count} 条；条件：{form.describe() or '全部'}",
         )
     filename = f"审计日志_{timezone.localtime():%Y%m%d_%H%M%S}.xlsx"
-    return xlsx_response(filename, "审计日志", AUDIT_HEADERS, audit_rows(filtered.order_by("seq")))
+    data = write_xlsx([Sheet("审计日志", AUDIT_COLUMNS, audit_rows(filtered.order_by("seq")))])
+    return xlsx_response(data, filename)

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.http import FileResponse
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -227,6 +228,15 @@ def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def xlsx_response(data: bytes, filename: str) -> FileResponse:
+    """A download that no proxy or browser keeps: exports carry personal data."""
+    response = FileResponse(
+        io.BytesIO(data), as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _cell_value(value: Any) -> Any:

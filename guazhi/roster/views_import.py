@@ -4,7 +4,6 @@ every other role gets 404, like any page it may not see."""
 from __future__ import annotations
 
 import hashlib
-import io
 from datetime import date
 from typing import Any
 
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from guazhi.audit.log import record
 from guazhi.audit.models import Event, Result
 from guazhi.lib.identity import mask_id_number
-from guazhi.lib.xlsx import XLSX_CONTENT_TYPE, UnsafeWorkbook, check_upload
+from guazhi.lib.xlsx import UnsafeWorkbook, check_upload, xlsx_response
 from guazhi.roster import exporting, importing
 from guazhi.roster.access import programme_admin
 from guazhi.roster.forms import BootstrapMixin, RosterFilterForm
@@ -27,14 +26,6 @@ from guazhi.roster.models import Cohort, RosterImport, RosterImportStatus, Secon
 
 FILTER_PARAMS = ("cohort", "status", "host_unit", "home_unit", "q")
 REPORT_ON_PAGE = 500  # the downloadable report has every item
-
-
-def _xlsx_response(data: bytes, filename: str) -> FileResponse:
-    response = FileResponse(
-        io.BytesIO(data), as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
-    )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _safe_filename(text: str) -> str:
@@ -136,7 +127,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @require_GET
 def import_template(request: HttpRequest) -> FileResponse:
     programme_admin(request)
-    return _xlsx_response(exporting.build_template(), "干部名册导入模板.xlsx")
+    return xlsx_response(exporting.build_template(), "干部名册导入模板.xlsx")
 
 
 # --- Report -------------------------------------------------------------------------------------
@@ -194,7 +185,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def import_report(request: HttpRequest, pk: int) -> FileResponse:
     roster_import = _get_import(request, pk)
     stem = roster_import.file_name.rsplit(".", 1)[0]
-    return _xlsx_response(
+    return xlsx_response(
         exporting.build_report(roster_import), _safe_filename(f"校验报告_{stem}") + ".xlsx"
     )
 
@@ -257,4 +248,4 @@ def roster_export(request: HttpRequest) -> FileResponse:
     name = "干部名册"
     if form.is_bound and form.is_valid() and form.cleaned_data.get("cohort"):
         name = f"干部名册_{form.cleaned_data['cohort'].name}"
-    return _xlsx_response(data, _safe_filename(f"{name}_{date.today():%Y%m%d}") + ".xlsx")
+    return xlsx_response(data, _safe_filename(f"{name}_{date.today():%Y%m%d}") + ".xlsx")

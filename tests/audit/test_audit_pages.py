@@ -28,7 +28,7 @@ def test_export_is_an_excel_file_and_is_itself_audited(audit_admin, client_for):
     record(event=Event.LOGIN, username="=cmd|' /C calc'!A0")
     response = client_for(audit_admin).get(reverse("audit:record_export"), {"event": "login"})
     assert response.status_code == 200
-    sheet = load_workbook(BytesIO(response.content)).active
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.values)
     assert rows[0][0] == "序号"
     assert rows[1][2] == "'=cmd|' /C calc'!A0"  # formula neutralised
