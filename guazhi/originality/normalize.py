@@ -95,7 +95,7 @@ def _build_table(fillers: str) -> np.ndarray:
 
 def _literal_prefix(pattern: str) -> str:
     """The fixed characters a pattern starts with ('' if none): a cheap pre-check."""
-    prefix = []
+    prefix: list[str] = []
     for i, ch in enumerate(pattern):
         if ch in _REGEX_META:
             # a quantifier makes the character before it optional
