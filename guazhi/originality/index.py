@@ -25,7 +25,7 @@ class Params:
     w: int = 16  # winnowing window (index keeps about 2/(w+1) of the grams)
     min_passage: int = 13  # shortest reported passage, normalised characters (CNKI's 13)
     max_gap: int = 48  # grams between two hits that still belong to one passage
-    fill_gap: int = 24  # normalised characters between two passages of one source, filled
+    fill_gap: int = 32  # normalised characters between two passages of one source, filled
     extend_fraction: float = 0.5  # how far past the outermost hits a passage is widened
     # A gram is "common" (a stock phrase) when this many documents hold it...
     common_df_min: int = 5
