@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -29,7 +29,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
     return render(request, "audit/record_list.html", {"form": form, "page": page})
 
 
-def record_export(request: HttpRequest) -> HttpResponse:
+def record_export(request: HttpRequest) -> FileResponse:
     records = _visible_records(request)
     form = AuditFilterForm(request.GET or None)
     filtered = form.filter(records) if request.GET else records
