@@ -193,9 +193,10 @@ def main() -> int:
             take = min(need, 20000)
             texts = filler.generate(take)
             t = time.perf_counter()
-            for text in texts:
-                index.add(f"filler-{made}", text)
-                made += 1
+            index.add_many(
+                ((f"filler-{made + i}", text) for i, text in enumerate(texts)), merge=False
+            )
+            made += take
             build_secs += time.perf_counter() - t
             build_docs += take
             total_chars += sum(len(x) for x in texts)

@@ -71,23 +71,31 @@ def winnow(hashes: np.ndarray, w: int) -> np.ndarray:
     """Positions selected by winnowing: the minimum of every window of w hashes.
 
     Any run of w + k - 1 characters shared with a document therefore shares at least one
-    selected fingerprint, which is what makes the sparse index safe for recall. Position i is
-    selected when it equals the minimum of some window holding it, i.e. when
-    hashes[i] <= max(window minima of the windows holding i); all in O(n log w) numpy steps.
-    (Equal minima in one window are all kept, rather than the leftmost only.)
+    selected fingerprint, which is what makes the sparse index safe for recall.
     """
     n = hashes.shape[0]
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     if n <= w:
         return np.array([int(np.argmin(hashes))], dtype=np.int64)
+    return np.flatnonzero(winnow_mask(hashes, w, np.ones(n - w + 1, dtype=bool)))
+
+
+def winnow_mask(hashes: np.ndarray, w: int, window_ok: np.ndarray) -> np.ndarray:
+    """Boolean mask of the grams that are the minimum of some allowed window of w hashes.
+
+    Position i is selected when hashes[i] equals the minimum of a window holding it, i.e. when
+    hashes[i] <= the largest minimum among the windows holding i; all in O(n log w) numpy steps
+    (equal minima in one window are all kept, rather than the leftmost only).
+    """
     window_min = _sliding_min(hashes, w)  # window j covers [j, j + w - 1]
-    # windows holding i are j in [i - w + 1, i] clipped to [0, n - w]: pad with 0 (never wins)
-    padded = np.concatenate(
-        (np.zeros(w - 1, dtype=hashes.dtype), window_min, np.zeros(w - 1, dtype=hashes.dtype))
-    )
-    best = _sliding_max(padded, w)  # best[i] = max over windows j in [i - w + 1, i]
-    return np.flatnonzero(hashes <= best)
+    window_min = np.where(window_ok, window_min, 0).astype(hashes.dtype)
+    # windows holding i are j in [i - w + 1, i]; pad with 0 (never the largest minimum)
+    pad = np.zeros(w - 1, dtype=hashes.dtype)
+    best = _sliding_max(np.concatenate((pad, window_min, pad)), w)
+    has_window = _sliding_max(np.concatenate((pad, window_ok, pad)).astype(np.uint8), w) > 0
+    mask: np.ndarray = (hashes <= best) & has_window
+    return mask
 
 
 def window_argmin(hashes: np.ndarray, w: int) -> np.ndarray:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
-from .fingerprint import gram_hashes, winnow
+from .fingerprint import gram_hashes, winnow_mask
 from .match import CheckResult, find_passages
 from .normalize import Normalizer
 
@@ -47,31 +47,69 @@ POS_MASK = (1 << POS_BITS) - 1
 MAX_GAP = 16  # gaps are stored in 4 bits each (1..16 grams)
 
 
+# Joins the documents of a batch: patterns stop at line breaks ([^\n]) or cannot cross NUL.
+_SEPARATOR = "\n\x00\n"
+
+
 def fingerprints(
     normalizer: Normalizer, text: str, params: Params
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Winnowed hashes of one document and their packed positions.
+    """Winnowed hashes of one document and their packed positions (see fingerprint_batch)."""
+    hashes, _docs, packed = fingerprint_batch(normalizer, [text], params)
+    return hashes, packed
+
+
+def fingerprint_batch(
+    normalizer: Normalizer, texts: Sequence[str], params: Params
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Winnowed hashes of several documents at once: (hashes, document index, packed position).
 
     A packed position holds the original offset of the gram (24 bits: documents up to 16 M
     characters; later grams are not indexed) and the distance in grams to the previous and
     next fingerprint of the same document (4 bits each). Those gaps tell the query where an
     unseen copy boundary can lie: a copy that went on past the next fingerprint would hit it.
+
+    The documents are normalised and hashed as one stream, so the numpy calls are paid once
+    per batch instead of once per document; windows and grams that straddle two documents
+    are discarded, which gives exactly the per-document result.
     """
-    norm = normalizer(text)
-    hashes = gram_hashes(norm.codes, params.k)
-    picks = winnow(hashes, params.w)
-    offsets = norm.offsets[picks].astype(np.int64)
+    k, w = params.k, params.w
+    norm = normalizer(_SEPARATOR.join(texts))
+    starts = np.cumsum([0] + [len(t) + len(_SEPARATOR) for t in texts[:-1]], dtype=np.int64)
+    char_doc = np.searchsorted(starts, norm.offsets, side="right") - 1
+    n_chars = np.bincount(char_doc, minlength=len(texts))
+    first_char = np.cumsum(n_chars) - n_chars  # stream index of each document's first char
+    n_grams = np.maximum(n_chars - k + 1, 0)
+
+    hashes = gram_hashes(norm.codes, k)
+    gram_doc = char_doc[: hashes.shape[0]]
+    valid = gram_doc == char_doc[k - 1 :]
+    picked = np.zeros(hashes.shape[0], dtype=bool)
+    if hashes.shape[0] >= w:
+        # window j holds grams j .. j+w-1; it counts only if they are valid grams of one doc
+        window_ok = valid[: hashes.shape[0] - w + 1] & valid[w - 1 :]
+        window_ok &= gram_doc[: hashes.shape[0] - w + 1] == gram_doc[w - 1 :]
+        picked = valid & winnow_mask(hashes, w, window_ok)
+    # a document with no full window keeps its smallest gram
+    for d in np.flatnonzero((n_grams > 0) & (n_grams <= w)).tolist():
+        lo = int(first_char[d])
+        picked[lo + int(np.argmin(hashes[lo : lo + int(n_grams[d])]))] = True
+
+    picks = np.flatnonzero(picked)
+    docs = gram_doc[picks]
+    offsets = norm.offsets[picks].astype(np.int64) - starts[docs]
     inside = offsets <= POS_MASK
-    picks, offsets = picks[inside], offsets[inside]
-    if picks.shape[0] == 0:
-        return hashes[picks], offsets.astype(np.uint32)
-    prev_gap = np.diff(picks, prepend=-1)
-    prev_gap[0] = picks[0] + 1  # a copy cannot start before the document does
-    next_gap = np.diff(picks, append=hashes.shape[0])
+    picks, docs, offsets = picks[inside], docs[inside], offsets[inside]
+    local = picks - first_char[docs]
+    new_doc = np.ones(picks.shape[0], dtype=bool)
+    new_doc[1:] = docs[1:] != docs[:-1]
+    last_of_doc = np.append(new_doc[1:], True)
+    prev_gap = np.where(new_doc, local + 1, np.diff(picks, prepend=0))
+    next_gap = np.where(last_of_doc, n_grams[docs] - local, np.diff(picks, append=0))
     prev_gap = np.clip(prev_gap, 1, MAX_GAP) - 1
     next_gap = np.clip(next_gap, 1, MAX_GAP) - 1
     packed = offsets | (prev_gap << POS_BITS) | (next_gap << (POS_BITS + 4))
-    return hashes[picks], packed.astype(np.uint32)
+    return hashes[picks], docs, packed.astype(np.uint32)
 
 
 class OriginalityIndex:
@@ -107,21 +145,39 @@ class OriginalityIndex:
 
     def add(self, doc_id: str, text: str) -> None:
         """Index a document; an existing document with the same id is replaced."""
-        if doc_id in self._num:
-            self.remove(doc_id)
-        hashes, pos = fingerprints(self.normalizer, text, self.params)
-        num = len(self._ids)
-        self._ids.append(doc_id)
-        self._num[doc_id] = num
-        self._pending.append((hashes, np.full(hashes.shape[0], num, dtype=np.uint32), pos))
+        self._add_batch([(doc_id, text)])
 
-    def add_many(self, docs: Iterable[tuple[str, str]]) -> int:
+    def add_many(
+        self, docs: Iterable[tuple[str, str]], *, batch: int = 128, merge: bool = True
+    ) -> int:
+        """Index documents, fingerprinted ``batch`` at a time. With ``merge=False`` they are
+        merged into the sorted arrays only before the next query or save (bulk loading)."""
         count = 0
-        for doc_id, text in docs:
-            self.add(doc_id, text)
-            count += 1
-        self._flush()
+        chunk: list[tuple[str, str]] = []
+        for item in docs:
+            chunk.append(item)
+            if len(chunk) == batch:
+                self._add_batch(chunk)
+                count += len(chunk)
+                chunk = []
+        if chunk:
+            self._add_batch(chunk)
+            count += len(chunk)
+        if merge:
+            self._flush()
         return count
+
+    def _add_batch(self, docs: Sequence[tuple[str, str]]) -> None:
+        base = len(self._ids)
+        for doc_id, _text in docs:
+            if doc_id in self._num:
+                self.remove(doc_id)
+            self._num[doc_id] = len(self._ids)
+            self._ids.append(doc_id)
+        hashes, local, pos = fingerprint_batch(
+            self.normalizer, [text for _id, text in docs], self.params
+        )
+        self._pending.append((hashes, (local + base).astype(np.uint32), pos))
 
     def remove(self, doc_id: str) -> bool:
         num = self._num.pop(doc_id, None)
@@ -149,7 +205,7 @@ class OriginalityIndex:
         parts = list(zip(*self._pending, strict=True))
         self._pending = []
         hashes = np.concatenate(parts[0])
-        order = np.argsort(hashes, kind="stable")
+        order = np.argsort(hashes)  # order among equal hashes does not matter
         hashes = hashes[order]
         docs = np.concatenate(parts[1])[order]
         pos = np.concatenate(parts[2])[order]

@@ -3,8 +3,11 @@
 import numpy as np
 import pytest
 from numpy.lib.stride_tricks import sliding_window_view
+from originality_testdata import normalizer, synthetic
 
+from guazhi.originality import Params
 from guazhi.originality.fingerprint import gram_hashes, winnow
+from guazhi.originality.index import fingerprint_batch
 
 BASE = np.uint64(0x100000001B3)
 MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -51,3 +54,39 @@ def test_any_long_shared_run_shares_a_fingerprint():
         h = gram_hashes(doc, k)
         picked = set(h[winnow(h, w)].tolist())
         assert picked & set(gram_hashes(shared, k).tolist())
+
+
+def reference_fingerprints(text: str, k: int = 8, w: int = 16):
+    """Plain per-document definition: winnowed grams, original offsets, neighbour gaps."""
+    norm = normalizer()(text)
+    h = plain_hashes(norm.codes, k)
+    if len(h) == 0:
+        return [], []
+    if len(h) <= w:
+        picks = [int(np.argmin(h))]
+    else:
+        picks = sorted(set(sliding_window_view(h, w).argmin(axis=1) + np.arange(len(h) - w + 1)))
+    packed = []
+    for i, p in enumerate(picks):
+        prev_gap = p + 1 if i == 0 else p - picks[i - 1]
+        next_gap = len(h) - p if i == len(picks) - 1 else picks[i + 1] - p
+        prev_gap, next_gap = min(prev_gap, 16) - 1, min(next_gap, 16) - 1
+        packed.append(int(norm.offsets[p]) | prev_gap << 24 | next_gap << 28)
+    return h[picks].tolist(), packed
+
+
+def test_batch_fingerprints_equal_one_document_at_a_time():
+    texts = [
+        synthetic(1, 3000),
+        "",
+        "短文",
+        "十三个字的短文本刚好够一个",  # fewer grams than a window
+        "下面是小编为大家整理的范文，供大家参考。\n" + synthetic(2, 500),
+        synthetic(3, 700) + "##paidend##",
+        "X" + synthetic(4, 40) + "\n",
+    ]
+    hashes, docs, packed = fingerprint_batch(normalizer(), texts, Params())
+    for d, text in enumerate(texts):
+        want_hashes, want_packed = reference_fingerprints(text)
+        assert hashes[docs == d].tolist() == want_hashes
+        assert packed[docs == d].tolist() == want_packed
