@@ -33,7 +33,10 @@ def read_document(path: Path) -> str:
     if path.suffix.lower() == ".docx":
         text = _read_docx(path)
     else:
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"无法读取文件 / cannot read file: {path} ({exc.strerror})") from exc
         for encoding in ("utf-8-sig", "gb18030"):
             try:
                 text = data.decode(encoding)

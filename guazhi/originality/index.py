@@ -14,7 +14,7 @@ import numpy as np
 
 from .fingerprint import gram_hashes, winnow_mask
 from .match import CheckResult, find_passages
-from .normalize import Normalizer
+from .normalize import Normalizer, default_normalizer
 
 FORMAT_VERSION = 1
 
@@ -122,7 +122,7 @@ class OriginalityIndex:
 
     def __init__(self, params: Params | None = None, normalizer: Normalizer | None = None) -> None:
         self.params = params or Params()
-        self.normalizer = normalizer or Normalizer()
+        self.normalizer = normalizer or default_normalizer()
         self._hashes = np.zeros(0, dtype=np.uint32)
         self._docs = np.zeros(0, dtype=np.uint32)
         self._pos = np.zeros(0, dtype=np.uint32)
@@ -254,13 +254,18 @@ class OriginalityIndex:
         os.replace(tmp_meta, out / "meta.json")
 
     @classmethod
-    def load(cls, path: str | Path, *, mmap: bool = True) -> OriginalityIndex:
-        """Load an index; with ``mmap`` the arrays are paged in lazily (fast start-up)."""
+    def load(
+        cls, path: str | Path, *, mmap: bool = True, normalizer: Normalizer | None = None
+    ) -> OriginalityIndex:
+        """Load an index; with ``mmap`` the arrays are paged in lazily (fast start-up).
+
+        The normaliser's configuration is not saved with the index: pass the one the index
+        was built with if it was not the default."""
         src = Path(path)
         meta = json.loads((src / "meta.json").read_text(encoding="utf-8"))
         if meta.get("format") != FORMAT_VERSION:
             raise ValueError(f"unsupported index format: {meta.get('format')!r}")
-        index = cls(Params(**meta["params"]))
+        index = cls(Params(**meta["params"]), normalizer)
         mode: Literal["r"] | None = "r" if mmap else None
         index._hashes = np.load(src / "hashes.npy", mmap_mode=mode)
         index._docs = np.load(src / "docs.npy", mmap_mode=mode)

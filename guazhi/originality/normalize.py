@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -129,12 +130,12 @@ class Normalizer:
         return Normalized(codes=mapped[offsets], offsets=offsets, original_length=len(text))
 
 
-_default: Normalizer | None = None
+@cache
+def default_normalizer() -> Normalizer:
+    """The process-wide normaliser with the default configuration (built once, ~0.1 s)."""
+    return Normalizer()
 
 
 def normalize(text: str) -> Normalized:
-    """Normalise with the default configuration (the table is built once per process)."""
-    global _default
-    if _default is None:
-        _default = Normalizer()
-    return _default(text)
+    """Normalise with the default configuration."""
+    return default_normalizer()(text)
