@@ -33,6 +33,11 @@ SUPPORT_MASS = 80
 _DIAG_TOLERANCE = 10  # characters of drift allowed between hits of one passage...
 _DIAG_SLOPE = 0.25  # ...plus this fraction of their distance (fillers, re-breaks, synonyms)
 _MAX_TRAILING_PUNCT = 2
+# Two passages of one source further apart than max_gap are still one passage when the second
+# continues the first on the same diagonal (a rewritten stretch between them) and both stand
+# on two hits or more: then at most this many grams apart, within this drift.
+_BRIDGE_GAP = 150
+_BRIDGE_DRIFT = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +130,27 @@ def _chain_hits(
             best.gap_b = (g >> 4) + 1
             best.hits += 1
             best.common += is_common
-    return done + live
+    return _bridge(sorted(done + live, key=lambda ch: ch.a))
+
+
+def _bridge(chains: list[_Chain]) -> list[_Chain]:
+    merged: list[_Chain] = []
+    for ch in chains:
+        prev = merged[-1] if merged else None
+        if (
+            prev is not None
+            and prev.hits >= 2
+            and ch.hits >= 2
+            and 0 < ch.a - prev.b <= _BRIDGE_GAP
+            and ch.s_a > prev.s_b
+            and abs((ch.qo_a - prev.qo_b) - (ch.s_a - prev.s_b)) <= _BRIDGE_DRIFT
+        ):
+            prev.b, prev.qo_b, prev.s_b, prev.gap_b = ch.b, ch.qo_b, ch.s_b, ch.gap_b
+            prev.hits += ch.hits
+            prev.common += ch.common
+        else:
+            merged.append(ch)
+    return merged
 
 
 def _extend(

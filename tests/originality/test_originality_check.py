@@ -108,3 +108,20 @@ def test_empty_index_and_tiny_documents(tmp_path):
     assert idx.check("坚持稳中求进工作总基调").passages == []  # under the 13-character floor
     idx.save(tmp_path / "i")
     assert len(OriginalityIndex.load(tmp_path / "i")) == 2
+
+
+def test_rewritten_stretch_inside_a_copy_counts_but_an_insertion_does_not(index):
+    source = synthetic(6, 3000)
+    own = synthetic(900, 60)
+    # the copier rewrote 60 characters in place: one passage, on one diagonal
+    rewritten = source[1000:1200] + own + source[1260:1500]
+    result = index.check(rewritten)
+    assert [p.source_id for p in result.passages] == ["doc-6"]
+    assert covered(result.passages, 0, len(rewritten)) > 0.97
+    # the copier inserted 60 characters of their own: they are not copied
+    inserted = source[1000:1200] + own + source[1200:1440]
+    result = index.check(inserted)
+    assert {p.source_id for p in result.passages} == {"doc-6"}
+    assert covered(result.passages, 205, 255) < 0.1
+    assert covered(result.passages, 0, 200) > 0.95
+    assert covered(result.passages, 260, len(inserted)) > 0.95
