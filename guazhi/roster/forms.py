@@ -17,6 +17,7 @@ from guazhi.lib.identity import (
     normalize_id_number,
     normalize_mobile,
 )
+from guazhi.roster.actions import CADRE_FIELDS, SECONDMENT_FIELDS
 from guazhi.roster.models import (
     Cadre,
     CadreQuerySet,
@@ -174,19 +175,7 @@ class CadreForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = Cadre
-        fields = [
-            "name",
-            "gender",
-            "birth_date",
-            "id_number",
-            "mobile",
-            "ethnicity",
-            "political_status",
-            "education",
-            "home_unit",
-            "original_post",
-            "rank",
-        ]
+        fields = list(CADRE_FIELDS)  # the fields an edit audits
         field_classes = {"home_unit": UnitChoiceField}
         widgets = {"birth_date": DATE_INPUT}
 
@@ -241,14 +230,7 @@ class CadreForm(BootstrapMixin, forms.ModelForm):
 class SecondmentForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Secondment
-        fields = [
-            "host_unit",
-            "post",
-            "duties",
-            "start_date",
-            "planned_end_date",
-            "actual_end_date",
-        ]
+        fields = list(SECONDMENT_FIELDS)  # the fields an edit audits
         field_classes = {"host_unit": UnitChoiceField}
         widgets = {
             "duties": forms.Textarea(attrs={"rows": 5}),
