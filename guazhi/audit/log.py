@@ -53,6 +53,7 @@ def record(
     event: Event | str,
     request: HttpRequest | None = None,
     user: Any = None,
+    ip: str | None = None,
     username: str = "",
     obj: Any = None,
     object_type: str = "",
@@ -63,7 +64,10 @@ def record(
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
 ) -> AuditRecord:
-    """Append one record to the chain, in the caller's transaction."""
+    """Append one record to the chain, in the caller's transaction.
+
+    Actions pass `user` (the actor) and `ip` (the client address) rather than a request, so
+    that commands and background tasks can call them too; views may still pass `request`."""
     request_user = getattr(request, "user", None) if request is not None else None
     if user is None and request_user is not None and request_user.is_authenticated:
         user = request_user
@@ -83,7 +87,7 @@ def record(
             user=user if user is not None and user.pk else None,
             username=(user.username if user is not None else username)[:150],
             role=(getattr(user, "role", "") or "") if user is not None else "",
-            ip=client_ip(request),
+            ip=ip if ip is not None else client_ip(request),
             event=str(event),
             object_type=object_type,
             object_id=object_id,
