@@ -4,20 +4,44 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from guazhi.lib.identity import (
     InvalidValue,
+    birth_date_from_id,
+    gender_from_id,
     mask_id_number,
     mask_mobile,
     normalize_id_number,
     normalize_mobile,
 )
+from guazhi.lib.zh import name_initials, name_sort_key
 
 if TYPE_CHECKING:
     from guazhi.accounts.models import User
+
+
+# Programme dates outside these bounds are typing mistakes (1800, 99999), not plans.
+EARLIEST_PROGRAMME_DATE = date(2000, 1, 1)
+LATEST_PROGRAMME_DATE = date(2099, 12, 31)
+PROGRAMME_DATE_VALIDATORS = [
+    MinValueValidator(EARLIEST_PROGRAMME_DATE, "日期不能早于 2000 年 1 月 1 日，请检查年份。"),
+    MaxValueValidator(LATEST_PROGRAMME_DATE, "日期不能晚于 2099 年 12 月 31 日，请检查年份。"),
+]
+
+
+class StaleEdit(Exception):
+    """The record changed since the form was opened; nothing was saved."""
+
+    def __init__(self, what: str = "这条记录") -> None:
+        super().__init__(
+            f"{what}在您打开编辑页面之后已被他人修改（或状态已变更），您的修改没有保存。"
+            "请重新打开页面，在最新内容上再次修改。"
+        )
 
 
 # --- Units --------------------------------------------------------------------------------------
@@ -49,7 +73,7 @@ class UnitQuerySet(models.QuerySet["Unit"]):
         if user.is_programme_admin:
             return self.all()
         if (user.is_host_liaison or user.is_home_liaison) and user.unit is not None:
-            return self.filter(path__startswith=user.unit.path)
+            return self.subtree(user.unit)
         return self.none()
 
 
@@ -124,10 +148,17 @@ class CohortQuerySet(models.QuerySet["Cohort"]):
 
 class Cohort(models.Model):
     name = models.CharField("批次名称", max_length=100, unique=True)
-    year = models.PositiveIntegerField("年度")
-    start_date = models.DateField("开始日期")
-    end_date = models.DateField("结束日期")
+    year = models.PositiveIntegerField(
+        "年度",
+        validators=[
+            MinValueValidator(2000, "年度应在 2000 至 2099 之间。"),
+            MaxValueValidator(2099, "年度应在 2000 至 2099 之间。"),
+        ],
+    )
+    start_date = models.DateField("开始日期", validators=PROGRAMME_DATE_VALIDATORS)
+    end_date = models.DateField("结束日期", validators=PROGRAMME_DATE_VALIDATORS)
     description = models.TextField("说明", blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = CohortQuerySet.as_manager()
 
@@ -171,6 +202,10 @@ class Education(models.TextChoices):
     SECONDARY = "secondary", "中专及以下"
 
 
+# Secondary fields a roster may leave blank; the cadre list can show who still lacks them.
+INCOMPLETE_PROFILE_FIELDS = ("political_status", "ethnicity", "education")
+
+
 class CadreQuerySet(models.QuerySet["Cadre"]):
     def visible_to(self, user: User) -> CadreQuerySet:
         if user.is_programme_admin:
@@ -184,11 +219,26 @@ class CadreQuerySet(models.QuerySet["Cadre"]):
             return self.filter(home_unit__path__startswith=user.unit.path)
         return self.none()
 
-    def search(self, text: str) -> CadreQuerySet:
+    def search(self, text: str, *, prefix: str = "") -> CadreQuerySet:
+        """By name, pinyin initials (zjg) or the last digits of the ID number (4 or more).
+        `prefix` reaches the cadre through a relation, e.g. "cadre__" from secondments."""
         text = text.strip()
         if not text:
             return self
-        return self.filter(Q(name__contains=text) | Q(original_post__contains=text))
+        q = Q(**{f"{prefix}name__contains": text})
+        if text.isascii() and text.isalpha():
+            q |= Q(**{f"{prefix}name_initials__startswith": text.lower()})
+        digits = text.upper()
+        if len(digits) >= 4 and (digits.isdigit() or digits[:-1].isdigit() and digits[-1] == "X"):
+            q |= Q(**{f"{prefix}id_number__endswith": digits})
+        return self.filter(q)
+
+    def incomplete(self, *, prefix: str = "") -> CadreQuerySet:
+        """Cadres with a secondary field still blank."""
+        q = Q()
+        for name in INCOMPLETE_PROFILE_FIELDS:
+            q |= Q(**{f"{prefix}{name}": ""})
+        return self.filter(q)
 
 
 class Cadre(models.Model):
@@ -197,9 +247,10 @@ class Cadre(models.Model):
     birth_date = models.DateField("出生日期")
     id_number = models.CharField("身份证号", max_length=18, unique=True)
     mobile = models.CharField("手机号", max_length=11, blank=True)
-    ethnicity = models.CharField("民族", max_length=20, default="汉族")
+    # Secondary fields: a real roster often lacks them; blank means "to complete", never a guess.
+    ethnicity = models.CharField("民族", max_length=20, blank=True)
     political_status = models.CharField(
-        "政治面貌", max_length=20, choices=PoliticalStatus.choices, default=PoliticalStatus.CPC
+        "政治面貌", max_length=20, choices=PoliticalStatus.choices, blank=True
     )
     education = models.CharField("学历", max_length=20, choices=Education.choices, blank=True)
     home_unit = models.ForeignKey(
@@ -207,28 +258,58 @@ class Cadre(models.Model):
     )
     original_post = models.CharField("原任职务", max_length=100, blank=True)
     rank = models.CharField("职级", max_length=50, blank=True)
+    # Derived from the name (see fill_sort_key): pinyin order and search by initials.
+    name_pinyin = models.CharField(max_length=200, default="", editable=False)
+    name_initials = models.CharField(max_length=50, default="", editable=False, db_index=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = CadreQuerySet.as_manager()
 
     class Meta:
         verbose_name = "干部"
         verbose_name_plural = "干部"
-        ordering = ["name", "pk"]
+        ordering = ["name_pinyin", "pk"]
+        indexes = [models.Index(fields=["name_pinyin", "id"], name="cadre_pinyin_order")]
 
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.fill_sort_key()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_pinyin", "name_initials"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("roster:cadre_detail", args=[self.pk])
 
+    def fill_sort_key(self) -> None:
+        """Set the pinyin fields from the name; call before bulk_create (save() calls it)."""
+        self.name_pinyin = name_sort_key(self.name)
+        self.name_initials = name_initials(self.name)
+
     def clean(self) -> None:
-        errors = {}
+        """The ID number is valid and agrees with the gender and birth date; the mobile is a
+        mainland mobile number. Used by the edit form and the importer alike."""
+        errors: dict[str, str] = {}
         try:
             self.id_number = normalize_id_number(self.id_number)
         except InvalidValue as e:
             errors["id_number"] = str(e)
+        else:
+            born = birth_date_from_id(self.id_number)
+            if self.birth_date and self.birth_date != born:
+                errors["birth_date"] = (
+                    f"出生日期与身份证号中的出生日期（{born:%Y-%m-%d}）不一致。"
+                )
+            expected_gender = gender_from_id(self.id_number)
+            if self.gender and self.gender != expected_gender:
+                errors["gender"] = (
+                    f"性别与身份证号不符：按身份证号应为“{Gender(expected_gender).label}”。"
+                )
         if self.mobile:
             try:
                 self.mobile = normalize_mobile(self.mobile)
@@ -236,6 +317,15 @@ class Cadre(models.Model):
                 errors["mobile"] = str(e)
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def missing_fields(self) -> list[str]:
+        """Labels of the secondary fields still to complete (政治面貌, 民族, 学历)."""
+        return [
+            str(self._meta.get_field(name).verbose_name)
+            for name in INCOMPLETE_PROFILE_FIELDS
+            if not getattr(self, name)
+        ]
 
     @property
     def masked_id_number(self) -> str:
@@ -247,7 +337,7 @@ class Cadre(models.Model):
 
     @property
     def age(self) -> int:
-        today = date.today()
+        today = timezone.localdate()
         b = self.birth_date
         return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
 
@@ -299,14 +389,17 @@ class Secondment(models.Model):
     )
     post = models.CharField("挂任职务", max_length=100)
     duties = models.TextField("分管工作", blank=True)
-    start_date = models.DateField("开始日期")
-    planned_end_date = models.DateField("计划结束日期")
-    actual_end_date = models.DateField("实际结束日期", null=True, blank=True)
+    start_date = models.DateField("开始日期", validators=PROGRAMME_DATE_VALIDATORS)
+    planned_end_date = models.DateField("计划结束日期", validators=PROGRAMME_DATE_VALIDATORS)
+    actual_end_date = models.DateField(
+        "实际结束日期", null=True, blank=True, validators=PROGRAMME_DATE_VALIDATORS
+    )
     status = models.CharField(
         "状态", max_length=16, choices=SecondmentStatus.choices, default=SecondmentStatus.PENDING
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = SecondmentQuerySet.as_manager()
 
@@ -314,6 +407,10 @@ class Secondment(models.Model):
         verbose_name = "挂职任职"
         verbose_name_plural = "挂职任职"
         ordering = ["-start_date", "pk"]
+        indexes = [
+            # The secondment list: newest cohort first, then roster order, from one index.
+            models.Index(fields=["-cohort", "id"], name="secondment_list_order"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["cadre", "cohort"], name="one_secondment_per_cadre_per_cohort"
