@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "guazhi.accounts",
     "guazhi.audit",
     "guazhi.roster",
+    "guazhi.ledger",
 ]
 
 MIDDLEWARE = [
@@ -108,7 +109,7 @@ LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "guazhi.accounts.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": envint("GUAZHI_PASSWORD_MIN_LENGTH", 8)},
     },
     {
@@ -116,7 +117,7 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_classes": envint("GUAZHI_PASSWORD_MIN_CLASSES", 3)},
     },
     {"NAME": "guazhi.accounts.passwords.PersonalInfoValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "guazhi.accounts.passwords.CommonPasswordValidator"},
 ]
 
 AXES_FAILURE_LIMIT = envint("GUAZHI_LOGIN_FAILURE_LIMIT", 5)
@@ -145,6 +146,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 GUAZHI_MAX_UPLOAD_MB = envint("GUAZHI_MAX_UPLOAD_MB", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = (GUAZHI_MAX_UPLOAD_MB + 1) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# Ledger attachments live here and are served only through permission-checked views (no URL).
+MEDIA_ROOT = DATA_DIR / "media"
+GUAZHI_MAX_ATTACHMENT_MB = envint("GUAZHI_MAX_ATTACHMENT_MB", 10)
+# Photos' EXIF GPS position is stripped before storing unless this is switched on.
+GUAZHI_KEEP_PHOTO_GPS = envbool("GUAZHI_KEEP_PHOTO_GPS", "false")
 
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
