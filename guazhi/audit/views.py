@@ -1,17 +1,16 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from guazhi.accounts.models import User
-from guazhi.audit.exports import AUDIT_COLUMNS, audit_rows
+from guazhi.audit.exports import AUDIT_COLUMNS, audit_rows, audited_xlsx
 from guazhi.audit.forms import AuditFilterForm
-from guazhi.audit.log import record
-from guazhi.audit.models import AuditQuerySet, AuditRecord, Event
-from guazhi.lib.xlsx import Sheet, write_xlsx, xlsx_response
+from guazhi.audit.log import client_ip
+from guazhi.audit.models import AuditQuerySet, AuditRecord
+from guazhi.lib.xlsx import Sheet, xlsx_response
 
 
 def _visible_records(request: HttpRequest) -> AuditQuerySet:
@@ -33,15 +32,14 @@ def record_export(request: HttpRequest) -> FileResponse:
     records = _visible_records(request)
     form = AuditFilterForm(request.GET or None)
     filtered = form.filter(records) if request.GET else records
-    with transaction.atomic():
-        count = filtered.count()
-        record(
-            event=Event.EXPORT,
-            request=request,
-            object_type="audit.auditrecord",
-            object_repr="审计日志",
-            detail=f"导出 {count} 条；条件：{form.describe() or '全部'}",
-        )
+    conditions = form.describe() or "全部"
+    data = audited_xlsx(
+        actor=request.user,
+        ip=client_ip(request),
+        sheet=Sheet("审计日志", AUDIT_COLUMNS, audit_rows(filtered.order_by("seq"))),
+        object_type="audit.auditrecord",
+        object_repr="审计日志",
+        describe=lambda count: f"导出 {count} 条；条件：{conditions}",
+    )
     filename = f"审计日志_{timezone.localtime():%Y%m%d_%H%M%S}.xlsx"
-    data = write_xlsx([Sheet("审计日志", AUDIT_COLUMNS, audit_rows(filtered.order_by("seq")))])
     return xlsx_response(data, filename)
