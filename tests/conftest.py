@@ -54,6 +54,9 @@ def _cadre(name: str, id_number: str, mobile: str, home: Unit) -> Cadre:
         home_unit=home,
         original_post="科长",
         rank="四级调研员",
+        ethnicity="汉族",
+        political_status="cpc",
+        education="bachelor",
     )
 
 

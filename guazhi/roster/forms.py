@@ -10,19 +10,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from guazhi.accounts.models import User
-from guazhi.lib.identity import (
-    InvalidValue,
-    birth_date_from_id,
-    gender_from_id,
-    normalize_id_number,
-    normalize_mobile,
-)
+from guazhi.lib.identity import InvalidValue, normalize_id_number, normalize_mobile
 from guazhi.roster.actions import CADRE_FIELDS, SECONDMENT_FIELDS
 from guazhi.roster.models import (
     Cadre,
     CadreQuerySet,
     Cohort,
-    Gender,
     Secondment,
     SecondmentQuerySet,
     SecondmentStatus,
@@ -51,6 +44,28 @@ class BootstrapMixin:
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
+class VersionedForm(forms.ModelForm):
+    """Carries the version of the record the form was opened on, so that saving a form
+    opened before someone else's change is refused instead of undoing that change."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"required": "页面已过期，请重新打开后再修改。"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial["version"] = self.instance.version
+
+    def changed_values(self) -> dict[str, Any]:
+        """The model fields this form edits, as cleaned: what the action compares and saves."""
+        return {
+            name: self.cleaned_data[name]
+            for name in self._meta.fields or ()
+            if name in self.cleaned_data
+        }
+
+
 class UnitChoiceField(forms.ModelChoiceField):
     """Units as an indented tree (the queryset is ordered by materialised path)."""
 
@@ -71,7 +86,7 @@ class RosterFilterForm(BootstrapMixin, forms.Form):
 
     compact = True
 
-    q = forms.CharField(label="姓名", required=False, max_length=50)
+    q = forms.CharField(label="搜索", required=False, max_length=50)
     cohort = forms.ModelChoiceField(
         label="批次", queryset=Cohort.objects.none(), required=False, empty_label="全部批次"
     )
@@ -84,11 +99,12 @@ class RosterFilterForm(BootstrapMixin, forms.Form):
     home_unit = UnitChoiceField(
         label="派出单位", queryset=Unit.objects.none(), required=False, empty_label="全部派出单位"
     )
+    incomplete = forms.BooleanField(label="只看资料待补全", required=False)
 
     def __init__(self, data: Any = None, *, user: User, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
         self.user = user
-        self.fields["q"].widget.attrs["placeholder"] = "按姓名搜索"
+        self.fields["q"].widget.attrs["placeholder"] = "姓名、拼音首字母或身份证号后几位"
         self.fields["cohort"].queryset = Cohort.objects.visible_to(user)  # type: ignore[attr-defined]
         if user.is_programme_admin:
             host_units = home_units = Unit.objects.all()
@@ -120,9 +136,11 @@ class RosterFilterForm(BootstrapMixin, forms.Form):
             return cadres.none()
         data = self.cleaned_data
         if data.get("q"):
-            cadres = cadres.filter(name__contains=data["q"].strip())
+            cadres = cadres.search(data["q"])
         if data.get("home_unit"):
             cadres = cadres.filter(home_unit__path__startswith=data["home_unit"].path)
+        if data.get("incomplete"):
+            cadres = cadres.incomplete()
         secondment_q = self._secondment_q()
         if secondment_q is not None:
             matching = Secondment.objects.visible_to(self.user).filter(secondment_q)
@@ -136,11 +154,13 @@ class RosterFilterForm(BootstrapMixin, forms.Form):
             return secondments.none()
         data = self.cleaned_data
         if data.get("q"):
-            secondments = secondments.filter(cadre__name__contains=data["q"].strip())
+            secondments = secondments.filter(cadre__in=Cadre.objects.search(data["q"]))
         if data.get("home_unit"):
             secondments = secondments.filter(
                 cadre__home_unit__path__startswith=data["home_unit"].path
             )
+        if data.get("incomplete"):
+            secondments = secondments.filter(cadre__in=Cadre.objects.incomplete())
         secondment_q = self._secondment_q()
         if secondment_q is not None:
             secondments = secondments.filter(secondment_q)
@@ -157,6 +177,9 @@ class RosterFilterForm(BootstrapMixin, forms.Form):
                 continue
             if name == "status":
                 value = SecondmentStatus(value).label
+            elif value is True:
+                parts.append(str(field.label))
+                continue
             elif isinstance(value, Unit):
                 value = value.name
             parts.append(f"{field.label}：{value}")
@@ -166,7 +189,7 @@ class RosterFilterForm(BootstrapMixin, forms.Form):
 # --- Cadres -----------------------------------------------------------------------------------
 
 
-class CadreForm(BootstrapMixin, forms.ModelForm):
+class CadreForm(BootstrapMixin, VersionedForm):
     """Edit a cadre. The ID and mobile inputs start empty (the page shows them masked);
     leaving them empty keeps the stored numbers, so editing never displays them in full."""
 
@@ -209,25 +232,11 @@ class CadreForm(BootstrapMixin, forms.ModelForm):
         except InvalidValue as e:
             raise forms.ValidationError(str(e)) from None
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        id_number = data.get("id_number")
-        if id_number:
-            born = birth_date_from_id(id_number)
-            if data.get("birth_date") and data["birth_date"] != born:
-                self.add_error(
-                    "birth_date", f"出生日期与身份证号中的出生日期（{born:%Y-%m-%d}）不一致。"
-                )
-            if data.get("gender") and data["gender"] != gender_from_id(id_number):
-                expected = Gender(gender_from_id(id_number)).label
-                self.add_error("gender", f"性别与身份证号不符：按身份证号应为“{expected}”。")
-        return data
-
 
 # --- Secondments ------------------------------------------------------------------------------
 
 
-class SecondmentForm(BootstrapMixin, forms.ModelForm):
+class SecondmentForm(BootstrapMixin, VersionedForm):
     class Meta:
         model = Secondment
         fields = list(SECONDMENT_FIELDS)  # the fields an edit audits

@@ -302,9 +302,7 @@ class Cadre(models.Model):
         else:
             born = birth_date_from_id(self.id_number)
             if self.birth_date and self.birth_date != born:
-                errors["birth_date"] = (
-                    f"出生日期与身份证号中的出生日期（{born:%Y-%m-%d}）不一致。"
-                )
+                errors["birth_date"] = f"出生日期与身份证号中的出生日期（{born:%Y-%m-%d}）不一致。"
             expected_gender = gender_from_id(self.id_number)
             if self.gender and self.gender != expected_gender:
                 errors["gender"] = (

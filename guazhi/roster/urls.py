@@ -1,12 +1,12 @@
 from django.urls import path
 
-from guazhi.roster import views, views_import
+from guazhi.roster import views, views_export, views_import
 
 app_name = "roster"
 
 urlpatterns = [
     path("cadres/", views.cadre_list, name="cadre_list"),
-    path("cadres/export.xlsx", views_import.roster_export, name="roster_export"),
+    path("cadres/export.xlsx", views_export.roster_export, name="roster_export"),
     path("cadres/<int:pk>/", views.cadre_detail, name="cadre_detail"),
     path("cadres/<int:pk>/edit/", views.cadre_edit, name="cadre_edit"),
     path("cadres/<int:pk>/reveal/", views.cadre_reveal, name="cadre_reveal"),

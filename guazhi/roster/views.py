@@ -12,12 +12,14 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
+from guazhi.audit.log import client_ip
 from guazhi.roster import actions
 from guazhi.roster.access import (
     business_user,
@@ -40,6 +42,7 @@ from guazhi.roster.models import (
     Cohort,
     Secondment,
     SecondmentStatus,
+    StaleEdit,
     Unit,
 )
 
@@ -113,18 +116,28 @@ def cadre_reveal(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    actions.reveal_personal_data(request=request, cadre=cadre)
+    actions.reveal_personal_data(actor=business_user(request), ip=client_ip(request), cadre=cadre)
     response = _cadre_page(request, cadre, revealed=True)
     add_never_cache_headers(response)
     return response
 
 
 def cadre_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    programme_admin(request)
+    user = programme_admin(request)
     cadre = get_visible_cadre(request, pk)
     form = CadreForm(request.POST or None, instance=cadre)
     if request.method == "POST" and form.is_valid():
-        changed = actions.update_cadre(request=request, cadre=form.instance)
+        try:
+            changed = actions.update_cadre(
+                actor=user,
+                ip=client_ip(request),
+                cadre=cadre,
+                values=form.changed_values(),
+                version=form.cleaned_data["version"],
+            )
+        except StaleEdit as e:
+            messages.error(request, str(e))
+            return redirect("roster:cadre_edit", pk=cadre.pk)
         messages.success(request, "已保存。" if changed else "没有修改任何内容。")
         return redirect(cadre)
     return render(
@@ -146,7 +159,7 @@ def secondment_list(request: HttpRequest) -> HttpResponse:
     form = RosterFilterForm(request.GET, user=user)
     secondments = form.filter_secondments(
         Secondment.objects.visible_to(user).with_related()
-    ).order_by("-cohort__start_date", "cohort_id", "cadre__name", "pk")
+    ).order_by("-cohort_id", "pk")  # served by the index secondment_list_order
     page = Paginator(secondments, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -184,7 +197,8 @@ def secondment_status(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(secondment)
     try:
         changed = actions.change_secondment_status(
-            request=request,
+            actor=business_user(request),
+            ip=client_ip(request),
             secondment=secondment,
             status=form.cleaned_data["status"],
             on=form.cleaned_data["on"],
@@ -197,11 +211,21 @@ def secondment_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def secondment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    programme_admin(request)
+    user = programme_admin(request)
     secondment = get_visible_secondment(request, pk)
     form = SecondmentForm(request.POST or None, instance=secondment)
     if request.method == "POST" and form.is_valid():
-        changed = actions.update_secondment(request=request, secondment=form.instance)
+        try:
+            changed = actions.update_secondment(
+                actor=user,
+                ip=client_ip(request),
+                secondment=secondment,
+                values=form.changed_values(),
+                version=form.cleaned_data["version"],
+            )
+        except StaleEdit as e:
+            messages.error(request, str(e))
+            return redirect("roster:secondment_edit", pk=secondment.pk)
         messages.success(request, "已保存。" if changed else "没有修改任何内容。")
         return redirect(secondment)
     return render(
@@ -270,10 +294,10 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def cohort_create(request: HttpRequest) -> HttpResponse:
-    programme_admin(request)
+    user = programme_admin(request)
     form = CohortForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        cohort = actions.create_cohort(request=request, cohort=form.instance)
+        cohort = actions.create_cohort(actor=user, ip=client_ip(request), cohort=form.instance)
         messages.success(request, f"已新建批次“{cohort.name}”。")
         return redirect(cohort)
     return render(
@@ -310,22 +334,38 @@ def _tree(units: list[Unit]) -> list[Unit]:
 
 def unit_list(request: HttpRequest) -> HttpResponse:
     user = programme_admin(request)
+    # Two correlated counts: a COUNT(DISTINCT) over both joins multiplies rows (221 ms at
+    # province scale against 1.6 ms this way).
+    hosted = (
+        Secondment.objects.filter(host_unit=OuterRef("pk"))
+        .order_by()
+        .values("host_unit")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    sent = (
+        Cadre.objects.filter(home_unit=OuterRef("pk"))
+        .order_by()
+        .values("home_unit")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     units = Unit.objects.visible_to(user).annotate(
-        hosted=Count("hosted_secondments", distinct=True),
-        sent=Count("sent_cadres", distinct=True),
+        hosted=Coalesce(Subquery(hosted, output_field=IntegerField()), 0),
+        sent=Coalesce(Subquery(sent, output_field=IntegerField()), 0),
     )
     return render(request, "roster/unit_list.html", {"units": _tree(list(units))})
 
 
 def unit_create(request: HttpRequest) -> HttpResponse:
-    programme_admin(request)
+    user = programme_admin(request)
     initial = {}
     parent = request.GET.get("parent", "")
     if parent.isdigit():
         initial["parent"] = Unit.objects.filter(pk=int(parent)).first()
     form = UnitForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        unit = actions.create_unit(request=request, unit=form.instance)
+        unit = actions.create_unit(actor=user, ip=client_ip(request), unit=form.instance)
         messages.success(request, f"已新建单位“{unit.name}”。")
         return redirect("roster:unit_list")
     return render(

@@ -4,13 +4,12 @@ every other role gets 404, like any page it may not see."""
 from __future__ import annotations
 
 import hashlib
-from datetime import date
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,8 +20,8 @@ from guazhi.lib.identity import mask_id_number
 from guazhi.lib.xlsx import UnsafeWorkbook, check_upload, xlsx_response
 from guazhi.roster import exporting, importing
 from guazhi.roster.access import programme_admin
-from guazhi.roster.forms import BootstrapMixin, RosterFilterForm
-from guazhi.roster.models import Cohort, RosterImport, RosterImportStatus, Secondment
+from guazhi.roster.forms import BootstrapMixin
+from guazhi.roster.models import Cohort, RosterImport, RosterImportStatus
 
 FILTER_PARAMS = ("cohort", "status", "host_unit", "home_unit", "q")
 REPORT_ON_PAGE = 500  # the downloadable report has every item
@@ -221,31 +220,3 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
             f"新增挂职记录 {counts.secondments_created} 条。",
         )
     return redirect("roster:import_detail", pk=roster_import.pk)
-
-
-# --- Export -------------------------------------------------------------------------------------
-
-
-@require_GET
-def roster_export(request: HttpRequest) -> FileResponse:
-    """The filtered roster (same GET parameters as the lists) with masked ID and mobile numbers,
-    audit-logged in the same transaction as the read."""
-    user = programme_admin(request)
-    form = RosterFilterForm(request.GET or None, user=user)
-    with transaction.atomic():
-        secondments = form.filter_secondments(Secondment.objects.visible_to(user))
-        data, count = exporting.export_roster(secondments)
-        filters = form.describe()
-        params = {k: request.GET[k][:100] for k in FILTER_PARAMS if request.GET.get(k)}
-        record(
-            event=Event.EXPORT,
-            request=request,
-            object_type="roster.secondment",
-            object_repr="干部名册",
-            detail=f"导出干部名册 {count} 行（身份证号、手机号已脱敏）；筛选：{filters or '无'}",
-            after={"filters": filters, "params": params, "rows": count, "masked": True},
-        )
-    name = "干部名册"
-    if form.is_bound and form.is_valid() and form.cleaned_data.get("cohort"):
-        name = f"干部名册_{form.cleaned_data['cohort'].name}"
-    return xlsx_response(data, _safe_filename(f"{name}_{date.today():%Y%m%d}") + ".xlsx")

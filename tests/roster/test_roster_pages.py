@@ -175,6 +175,7 @@ def _cadre_post_data(cadre: Cadre, **changes: object) -> dict[str, object]:
         "home_unit": cadre.home_unit_id,
         "original_post": cadre.original_post,
         "rank": cadre.rank,
+        "version": cadre.version,
     }
     data.update(changes)
     return data
@@ -286,6 +287,7 @@ def test_secondment_edit_saves_and_audits(client_for, programme_admin, units, ca
         "duties": "乡村振兴",
         "start_date": "2026-03-01",
         "planned_end_date": "2027-02-28",
+        "version": s.version,
     }
     response = client_for(programme_admin).post(
         reverse("roster:secondment_edit", args=[s.pk]), data
