@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("guazhi.accounts.urls")),
     path("audit/", include("guazhi.audit.urls")),
     path("roster/", include("guazhi.roster.urls")),
+    path("ledger/", include("guazhi.ledger.urls")),
 ]
 
 handler403 = "guazhi.accounts.views.permission_denied"

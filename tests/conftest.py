@@ -153,3 +153,68 @@ def login(user: User) -> Client:
 def client_for():
     """client_for(user) → a Client logged in as that user."""
     return login
+
+
+# --- Ledger -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Attachments go to a temporary MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def ledger_entry(secondment: Secondment, user: User | None, **fields):  # type: ignore[no-untyped-def]
+    """An entry written straight to the database (the actions have their own tests)."""
+    from guazhi.ledger.models import Category, Entry
+
+    values = {
+        "date": date(2026, 5, 6),
+        "category": Category.objects.get(name="企业帮扶"),
+        "title": "走访园区企业",
+        "text": "走访工业园区企业 12 家，了解用工和融资需求。",
+        **fields,
+    }
+    return Entry.objects.create(secondment=secondment, created_by=user, **values)
+
+
+@pytest.fixture
+def entry_a(cadre_user, cadre_a):
+    """An entry of 张建国 (cadre_a) at 柳溪镇, waiting for confirmation."""
+    return ledger_entry(cadre_a.secondments.get(), cadre_user)
+
+
+@pytest.fixture
+def entry_b(other_cadre_user, cadre_b):
+    """An entry of 李秀英 (cadre_b) at 东关街道."""
+    return ledger_entry(cadre_b.secondments.get(), other_cadre_user, title="接待来访群众")
+
+
+@pytest.fixture
+def attachment_a(entry_a, cadre_user, media_root):
+    """A small JPEG attached to entry_a, with a thumbnail, stored under media_root."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from PIL import Image
+
+    from guazhi.ledger.models import Attachment
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), "green").save(buffer, format="JPEG")
+    content = buffer.getvalue()
+    path = default_storage.save("ledger/test/photo.jpg", ContentFile(content))
+    thumb = default_storage.save("ledger/test/photo-thumb.jpg", ContentFile(content))
+    return Attachment.objects.create(
+        entry=entry_a,
+        file=path,
+        thumbnail=thumb,
+        kind="image",
+        content_type="image/jpeg",
+        original_name="现场照片.jpg",
+        size=len(content),
+        sha256="0" * 64,
+        uploaded_by=cadre_user,
+    )

@@ -112,6 +112,27 @@ CASES: list[Case] = [
         target="roster_import",
         method="POST",
     ),
+    # --- Ledger: a cadre writes and edits only their own entries; the host liaison of the
+    # unit (and the admin) confirms or returns; the home liaison reads; IT admins see nothing.
+    Case("ledger:entry_list", only(*BUSINESS)),
+    Case("ledger:pending_queue", only(ADMIN, HOST)),
+    # cadre_b's secondment is 待报到: the page says they cannot write yet.
+    Case("ledger:entry_create", only(CADRE, OTHER_CADRE)),
+    Case("ledger:entry_detail", only(ADMIN, HOST, HOME, CADRE), target="entry_a"),
+    Case("ledger:entry_detail", only(ADMIN, OTHER_CADRE), target="entry_b"),
+    Case("ledger:entry_edit", only(CADRE), target="entry_a"),
+    Case("ledger:entry_edit", only(OTHER_CADRE), target="entry_b"),
+    Case("ledger:entry_confirm", only(ADMIN, HOST, status=FOUND), target="entry_a", method="POST"),
+    Case("ledger:entry_confirm", only(ADMIN, status=FOUND), target="entry_b", method="POST"),
+    Case("ledger:entry_return", only(ADMIN, HOST, status=FOUND), target="entry_a", method="POST"),
+    Case("ledger:entry_return", only(ADMIN, status=FOUND), target="entry_b", method="POST"),
+    Case("ledger:attachment_add", only(CADRE, status=FOUND), target="entry_a", method="POST"),
+    Case("ledger:attachment_add", only(OTHER_CADRE, status=FOUND), target="entry_b", method="POST"),
+    Case("ledger:attachment_file", only(ADMIN, HOST, HOME, CADRE), target="attachment_a"),
+    Case("ledger:attachment_thumbnail", only(ADMIN, HOST, HOME, CADRE), target="attachment_a"),
+    Case(
+        "ledger:attachment_delete", only(CADRE, status=FOUND), target="attachment_a", method="POST"
+    ),
 ]
 
 
@@ -176,6 +197,9 @@ def world(
     cadre_a,
     cadre_b,
     cohort,
+    entry_a,
+    entry_b,
+    attachment_a,
 ):
     users = {
         ADMIN: programme_admin,
@@ -208,6 +232,9 @@ def world(
         "cohort": cohort.pk,
         "empty_cohort": empty_cohort.pk,
         "roster_import": roster_import.pk,
+        "entry_a": entry_a.pk,
+        "entry_b": entry_b.pk,
+        "attachment_a": attachment_a.pk,
     }
     return users, targets
 

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from guazhi.ledger import views
+
+app_name = "ledger"
+
+urlpatterns = [
+    path("", views.entry_list, name="entry_list"),
+    path("pending/", views.pending_queue, name="pending_queue"),
+    path("new/", views.entry_create, name="entry_create"),
+    path("<int:pk>/", views.entry_detail, name="entry_detail"),
+    path("<int:pk>/edit/", views.entry_edit, name="entry_edit"),
+    path("<int:pk>/confirm/", views.entry_confirm, name="entry_confirm"),
+    path("<int:pk>/return/", views.entry_return, name="entry_return"),
+    path("<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
+    path("attachments/<int:pk>/", views.attachment_file, name="attachment_file"),
+    path(
+        "attachments/<int:pk>/thumbnail/", views.attachment_thumbnail, name="attachment_thumbnail"
+    ),
+    path("attachments/<int:pk>/delete/", views.attachment_delete, name="attachment_delete"),
+]
