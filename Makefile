@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-browser lint bench install install-dev migrate demo clean
+.PHONY: messages run dev test test-browser lint bench install install-dev migrate demo clean
 
 $(STAMP): pyproject.toml
 	@python=""; for p in python3 python3.11 python3.12 python3.13; do \
@@ -32,7 +32,12 @@ migrate: install
 demo: migrate
 	$(PY) manage.py seed_demo
 
+# The demo runs as users see it: DEBUG off, the app's own Chinese error pages.
 run: demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# For developers: Django's debug pages and auto-reload.
+dev: demo
 	GUAZHI_DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install-dev
@@ -49,6 +54,10 @@ lint: install-dev
 
 bench: install-dev
 	$(PY) bench/originality.py
+
+# Rebuild the compiled catalogue after editing locale/zh_Hans/LC_MESSAGES/django.po.
+messages:
+	msgfmt --check -o locale/zh_Hans/LC_MESSAGES/django.mo locale/zh_Hans/LC_MESSAGES/django.po
 
 clean:
 	rm -rf $(VENV) var

@@ -20,8 +20,10 @@ def envint(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+# Off unless a developer asks (`make dev`): with it on, a denied or missing page would show
+# Django's English debug page listing every URL. The demo (`make run`) runs with it off.
 DEBUG = envbool("GUAZHI_DEBUG", "false")
-# The demo server (make run) sets GUAZHI_DEBUG; a real deployment must set its own key.
+# A real deployment must set its own key.
 SECRET_KEY = os.environ.get("GUAZHI_SECRET_KEY", "guazhi-insecure-development-key-change-me")
 ALLOWED_HOSTS = [
     h for h in os.environ.get("GUAZHI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
@@ -132,13 +134,16 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 SESSION_IDLE_SECONDS = envint("GUAZHI_SESSION_IDLE_MINUTES", 30) * 60
 SESSION_ABSOLUTE_SECONDS = envint("GUAZHI_SESSION_ABSOLUTE_HOURS", 8) * 3600
-SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
-SESSION_SAVE_EVERY_REQUEST = True  # sliding idle timeout
+# The middleware refreshes the session at most once a minute while the user is active (no
+# write on every page view); the stored session outlives the idle limit by that minute.
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS + 60
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("GUAZHI_SECURE_COOKIES", "false")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "guazhi.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -154,6 +159,8 @@ GUAZHI_KEEP_PHOTO_GPS = envbool("GUAZHI_KEEP_PHOTO_GPS", "false")
 
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
+# Our wording of Django's stock messages comes first (locale/zh_Hans/LC_MESSAGES/django.po).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = os.environ.get("GUAZHI_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
@@ -175,7 +182,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"axes": {"handlers": ["console"], "level": "WARNING"}},
+    "loggers": {
+        "axes": {"handlers": ["console"], "level": "WARNING"},
+        # A server error is logged with its traceback (the user sees only the 500 page).
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }
 
 if envbool("GUAZHI_FAST_PASSWORD_HASHER", "false"):

@@ -11,5 +11,7 @@ urlpatterns = [
     path("ledger/", include("guazhi.ledger.urls")),
 ]
 
-handler403 = "guazhi.accounts.views.permission_denied"
-handler404 = "guazhi.accounts.views.page_not_found"
+handler400 = "guazhi.errors.bad_request"
+handler403 = "guazhi.errors.permission_denied"
+handler404 = "guazhi.errors.page_not_found"
+handler500 = "guazhi.errors.server_error"

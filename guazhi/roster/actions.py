@@ -81,9 +81,15 @@ def _audit(*, actor: User | None, ip: str, event: Event, obj: models.Model, **kw
     )
 
 
+def _concrete(obj: models.Model, name: str) -> models.Field[Any, Any]:
+    field = obj._meta.get_field(name)
+    assert isinstance(field, models.Field), name
+    return field
+
+
 def _stored(obj: models.Model, name: str) -> Any:
     """The value as stored: a related object's key, not the object."""
-    return getattr(obj, obj._meta.get_field(name).attname)
+    return getattr(obj, _concrete(obj, name).attname)
 
 
 def _given(obj: models.Model, name: str, value: Any) -> Any:
@@ -97,7 +103,7 @@ def apply_changes(obj: models.Model, values: Mapping[str, Any]) -> list[str]:
     changed = []
     for name, value in values.items():
         if _stored(obj, name) != _given(obj, name, value):
-            field = obj._meta.get_field(name)
+            field = _concrete(obj, name)
             setattr(obj, field.attname if field.is_relation else name, _given(obj, name, value))
             changed.append(name)
     return changed

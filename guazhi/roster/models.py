@@ -320,7 +320,7 @@ class Cadre(models.Model):
     def missing_fields(self) -> list[str]:
         """Labels of the secondary fields still to complete (政治面貌, 民族, 学历)."""
         return [
-            str(self._meta.get_field(name).verbose_name)
+            str(getattr(self._meta.get_field(name), "verbose_name", name))
             for name in INCOMPLETE_PROFILE_FIELDS
             if not getattr(self, name)
         ]
