@@ -59,6 +59,23 @@ def only(*roles: str, status: int | tuple[int, ...] = OK) -> dict[str, int | tup
     return dict.fromkeys(roles, status)
 
 
+# Account targets of every role (三员分立, issue #12): the system admin resets, unlocks and
+# deactivates business and unassigned accounts, the security admin grants their roles; nobody
+# acts through the web on an IT admin's account or on their own ("account_self" is the walker).
+MANAGEABLE_ACCOUNTS = ("account", "account_business")
+UNMANAGEABLE_ACCOUNTS = ("account_system", "account_security", "account_audit", "account_self")
+ACCOUNT_CASES = [
+    Case(name, allowed if target in MANAGEABLE_ACCOUNTS else {}, target=target, method=method)
+    for name, allowed, method in (
+        ("accounts:user_reset_password", only(SYSTEM), "GET"),
+        ("accounts:user_unlock", only(SYSTEM, status=FOUND), "POST"),
+        ("accounts:user_deactivate", only(SYSTEM, status=FOUND), "POST"),
+        ("accounts:user_reactivate", only(SYSTEM, status=FOUND), "POST"),
+        ("accounts:user_role", only(SECURITY), "GET"),
+    )
+    for target in MANAGEABLE_ACCOUNTS + UNMANAGEABLE_ACCOUNTS
+]
+
 CASES: list[Case] = [
     # --- Accounts --------------------------------------------------------------------------
     Case("home", only(*LOGGED_IN)),
@@ -67,9 +84,7 @@ CASES: list[Case] = [
     Case("accounts:password_change", only(*LOGGED_IN)),
     Case("accounts:user_list", only(SYSTEM, SECURITY)),
     Case("accounts:user_create", only(SYSTEM)),
-    Case("accounts:user_reset_password", only(SYSTEM), target="account"),
-    Case("accounts:user_unlock", only(SYSTEM, status=FOUND), target="account", method="POST"),
-    Case("accounts:user_role", only(SECURITY), target="account"),
+    *ACCOUNT_CASES,
     # --- Audit -----------------------------------------------------------------------------
     Case("audit:record_list", only(AUDIT)),
     Case("audit:record_export", only(AUDIT)),
@@ -225,6 +240,10 @@ def world(
     )
     targets = {
         "account": account.pk,
+        "account_business": home_liaison.pk,
+        "account_system": system_admin.pk,
+        "account_security": security_admin.pk,
+        "account_audit": audit_admin.pk,
         "cadre_a": cadre_a.pk,
         "cadre_b": cadre_b.pk,
         "secondment_a": cadre_a.secondments.get().pk,
@@ -243,6 +262,8 @@ def world(
 @pytest.mark.parametrize(("case", "role"), _params())
 def test_walk(world, case: Case, role: str) -> None:
     users, targets = world
+    if case.target == "account_self":  # the walker's own account
+        targets = {**targets, "account_self": users.get(role, users[ADMIN]).pk}
     url = reverse(case.name, kwargs={"pk": targets[case.target]} if case.target else None)
     client = Client()
     if role != ANONYMOUS:

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as AuthUserManager
 from django.db import models
 
 
@@ -18,6 +21,45 @@ class Role(models.TextChoices):
 BUSINESS_ROLES = frozenset({Role.PROGRAMME_ADMIN, Role.HOST_LIAISON, Role.HOME_LIAISON, Role.CADRE})
 IT_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 ROLES_WITH_UNIT = frozenset({Role.HOST_LIAISON, Role.HOME_LIAISON})
+
+
+class AccountAction(models.TextChoices):
+    """What an IT admin may do to an account through the web."""
+
+    CREATE = "create", "新建账号"
+    RESET_PASSWORD = "reset_password", "重置密码"
+    UNLOCK = "unlock", "解除锁定"
+    SET_ROLE = "set_role", "角色授权"
+    DEACTIVATE = "deactivate", "停用或启用账号"
+
+
+# 三员分立, written out once: which IT role may take each action. Whoever the actor, the target
+# is a business account or one with no role yet, never an IT admin, a superuser or themselves.
+# An IT admin's role, password, lock and active flag change only through the two-person
+# procedure on the server (`manage.py it_admin`, docs/security.md).
+ACTION_ROLES: dict[str, str] = {
+    AccountAction.CREATE: Role.SYSTEM_ADMIN,
+    AccountAction.RESET_PASSWORD: Role.SYSTEM_ADMIN,
+    AccountAction.UNLOCK: Role.SYSTEM_ADMIN,
+    AccountAction.DEACTIVATE: Role.SYSTEM_ADMIN,
+    AccountAction.SET_ROLE: Role.SECURITY_ADMIN,
+}
+
+
+class UserQuerySet(models.QuerySet["User"]):
+    def manageable_by(self, actor: Any, action: str) -> UserQuerySet:
+        """The accounts `actor` may apply `action` to through the web (三员分立)."""
+        if not isinstance(actor, User) or not actor.may_manage_accounts(action):
+            return self.none()
+        return (
+            self.filter(models.Q(role="") | models.Q(role__in=BUSINESS_ROLES))
+            .exclude(is_superuser=True)
+            .exclude(pk=actor.pk)
+        )
+
+
+class UserManager(AuthUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    pass
 
 
 class User(AbstractUser):
@@ -44,6 +86,8 @@ class User(AbstractUser):
     )
     must_change_password = models.BooleanField("首次登录须修改密码", default=True)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+
+    objects: ClassVar[UserManager] = UserManager()
 
     class Meta:
         verbose_name = "用户"
@@ -102,6 +146,14 @@ class User(AbstractUser):
     @property
     def has_business_role(self) -> bool:
         return self.role in BUSINESS_ROLES
+
+    @property
+    def has_it_role(self) -> bool:
+        return self.role in IT_ROLES
+
+    def may_manage_accounts(self, action: str) -> bool:
+        """Whether this user's role may take `action` at all; on whom: `manageable_by`."""
+        return self.is_active and ACTION_ROLES.get(action) == self.role
 
     @property
     def may_reveal_personal_data(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
 _CLASSES = (
@@ -13,6 +14,32 @@ _CLASSES = (
     ("数字", re.compile(r"\d")),
     ("符号", re.compile(r"[^A-Za-z0-9]")),
 )
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's rule with a Chinese message (its own reads "This password is too short…")."""
+
+    def validate(self, password: str, user: Any = None) -> None:
+        if len(password) < self.min_length:
+            raise ValidationError(
+                f"密码太短：至少 {self.min_length} 个字符。", code="password_too_short"
+            )
+
+    def get_help_text(self) -> str:
+        return f"至少 {self.min_length} 个字符。"
+
+
+class CommonPasswordValidator(password_validation.CommonPasswordValidator):
+    """Django's list of 20,000 common passwords, with a Chinese message."""
+
+    def validate(self, password: str, user: Any = None) -> None:
+        if password.lower().strip() in self.passwords:
+            raise ValidationError(
+                "这个密码太常见，很容易被猜中，请换一个。", code="password_too_common"
+            )
+
+    def get_help_text(self) -> str:
+        return "不能是常见密码。"
 
 
 class CharacterClassValidator:

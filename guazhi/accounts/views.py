@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,8 +25,8 @@ from guazhi.accounts.forms import (
     UserCreateForm,
 )
 from guazhi.accounts.middleware import LAST_SEEN_KEY, LOGIN_TIME_KEY
-from guazhi.accounts.models import Role, User
-from guazhi.audit.log import record
+from guazhi.accounts.models import AccountAction, Role, User
+from guazhi.audit.log import client_ip, record
 from guazhi.audit.models import Event, Result
 
 
@@ -90,7 +91,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     form = ChangePasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         actions.change_own_password(
-            request=request, user=user, new_password=form.cleaned_data["new_password1"]
+            user=user, new_password=form.cleaned_data["new_password1"], ip=client_ip(request)
         )
         update_session_auth_hash(request, user)
         messages.success(request, "密码已修改。")
@@ -112,51 +113,74 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return render(request, "404.html", status=404)
 
 
-# --- Account administration (系统管理员 opens accounts; 安全管理员 grants roles) -----------------
+# --- Account administration (三员分立: see AccountAction and User.objects.manageable_by) ------
 
 
-def _require(request: HttpRequest, *roles: str) -> User:
+def _actor(request: HttpRequest, action: str) -> User:
+    """The signed-in user, if their role may take `action` at all; 404 otherwise."""
     user = request.user
-    if not isinstance(user, User) or user.role not in roles:
+    if not isinstance(user, User) or not user.may_manage_accounts(action):
         raise Http404
     return user
 
 
-def _target_user(request: HttpRequest, pk: int) -> User:
-    # IT admins manage business accounts; they cannot touch each other's (三员互相制约)
-    # and the security admin cannot grant an IT role to an account that is not theirs.
-    target = get_object_or_404(User, pk=pk)
-    if target.pk == request.user.pk:
-        raise Http404
-    return target
+def _manageable_user(request: HttpRequest, pk: int, action: str) -> tuple[User, User]:
+    """(actor, target) if the rules let the signed-in user apply `action` to account `pk`.
+    Every account view fetches its target here; anything else is a 404."""
+    actor = _actor(request, action)
+    target = get_object_or_404(User.objects.manageable_by(actor, action), pk=pk)
+    return actor, target
 
 
 def user_list(request: HttpRequest) -> HttpResponse:
-    _require(request, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)
+    user = request.user
+    if not isinstance(user, User) or user.role not in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN):
+        raise Http404
     users = User.objects.select_related("unit", "cadre").order_by("username")
     q = request.GET.get("q", "").strip()
     if q:
-        users = users.filter(username__icontains=q) | users.filter(full_name__icontains=q)
+        users = users.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
     role = request.GET.get("role", "")
-    if role:
+    if role == "none":
+        users = users.filter(role="")
+    elif role:
         users = users.filter(role=role)
     page = Paginator(users, 30).get_page(request.GET.get("page"))
+    ids = [u.pk for u in page]
+    allowed: dict[int, set[str]] = {pk: set() for pk in ids}
+    for action in AccountAction:
+        if action != AccountAction.CREATE and user.may_manage_accounts(action):
+            for pk in (
+                User.objects.manageable_by(user, action)
+                .filter(pk__in=ids)
+                .values_list("pk", flat=True)
+            ):
+                allowed[pk].add(action.value)
+    for u in page:
+        u.allowed_actions = allowed[u.pk]  # type: ignore[attr-defined]
     return render(
         request,
         "accounts/user_list.html",
-        {"page": page, "q": q, "role": role, "roles": Role.choices},
+        {
+            "page": page,
+            "q": q,
+            "role": role,
+            "roles": Role.choices,
+            "may_create": user.may_manage_accounts(AccountAction.CREATE),
+        },
     )
 
 
 def user_create(request: HttpRequest) -> HttpResponse:
-    _require(request, Role.SYSTEM_ADMIN)
+    actor = _actor(request, AccountAction.CREATE)
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = actions.create_user(
-            request=request,
+            actor=actor,
             username=form.cleaned_data["username"],
             full_name=form.cleaned_data["full_name"],
             password=form.cleaned_data["password"],
+            ip=client_ip(request),
         )
         messages.success(request, f"已创建账号 {user.username}，请由安全管理员分配角色。")
         return redirect("accounts:user_list")
@@ -164,43 +188,72 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 
 def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, Role.SYSTEM_ADMIN)
-    target = _target_user(request, pk)
+    actor, target = _manageable_user(request, pk, AccountAction.RESET_PASSWORD)
     form = ResetPasswordForm(target, request.POST or None)
     if request.method == "POST" and form.is_valid():
         actions.reset_password(
-            request=request, target=target, new_password=form.cleaned_data["new_password1"]
+            actor=actor,
+            target=target,
+            new_password=form.cleaned_data["new_password1"],
+            ip=client_ip(request),
         )
         messages.success(request, f"已重置 {target.username} 的密码，对方下次登录须修改。")
         return redirect("accounts:user_list")
     return render(
-        request, "accounts/user_form.html", {"form": form, "title": f"重置密码：{target.username}"}
+        request,
+        "accounts/user_form.html",
+        {"form": form, "title": "重置密码", "target": target},
     )
 
 
 @require_POST
 def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, Role.SYSTEM_ADMIN)
-    target = _target_user(request, pk)
-    actions.unlock(request=request, target=target)
-    messages.success(request, f"已解除 {target.username} 的登录锁定。")
+    actor, target = _manageable_user(request, pk, AccountAction.UNLOCK)
+    count = actions.unlock(actor=actor, target=target, ip=client_ip(request))
+    if count:
+        messages.success(request, f"已解除 {target.username} 的登录锁定。")
+    else:
+        messages.info(request, f"{target.username} 没有被锁定，无需解除。")
+    return redirect("accounts:user_list")
+
+
+@require_POST
+def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    actor, target = _manageable_user(request, pk, AccountAction.DEACTIVATE)
+    if actions.set_active(actor=actor, target=target, active=False, ip=client_ip(request)):
+        messages.success(request, f"已停用 {target.username}，该账号不能再登录。")
+    else:
+        messages.info(request, f"{target.username} 本已停用。")
+    return redirect("accounts:user_list")
+
+
+@require_POST
+def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    actor, target = _manageable_user(request, pk, AccountAction.DEACTIVATE)
+    if actions.set_active(actor=actor, target=target, active=True, ip=client_ip(request)):
+        messages.success(request, f"已重新启用 {target.username}。")
+    else:
+        messages.info(request, f"{target.username} 本已启用。")
     return redirect("accounts:user_list")
 
 
 def user_role(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, Role.SECURITY_ADMIN)
-    target = _target_user(request, pk)
-    form = RoleForm(request.POST or None, instance=User.objects.get(pk=target.pk))
+    actor, target = _manageable_user(request, pk, AccountAction.SET_ROLE)
+    form = RoleForm(request.POST or None, target=target)
     if request.method == "POST" and form.is_valid():
+        unit, cadre = form.cleaned_data.get("unit"), form.cleaned_data.get("cadre")
         actions.set_role(
-            request=request,
+            actor=actor,
             target=target,
             role=form.cleaned_data["role"],
-            unit_id=form.cleaned_data["unit"].pk if form.cleaned_data.get("unit") else None,
-            cadre_id=form.cleaned_data["cadre"].pk if form.cleaned_data.get("cadre") else None,
+            unit_id=unit.pk if unit else None,
+            cadre_id=cadre.pk if cadre else None,
+            ip=client_ip(request),
         )
         messages.success(request, f"已更新 {target.username} 的角色。")
         return redirect("accounts:user_list")
     return render(
-        request, "accounts/user_form.html", {"form": form, "title": f"角色授权：{target.username}"}
+        request,
+        "accounts/user_role.html",
+        {"form": form, "title": "角色授权", "target": target},
     )

@@ -39,6 +39,11 @@ class AuditFilterForm(forms.Form):
                 else "form-control form-control-sm"
             )
             field.widget.attrs["class"] = css
+            # Django's stock messages read "输入一个有效的日期。" or "选择一个有效的选项…".
+            field.error_messages["invalid"] = (
+                f"{field.label}的格式不正确，请按 2026-03-01 的样式填写。"
+            )
+            field.error_messages["invalid_choice"] = f"请从列表中选择{field.label}。"
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -5,7 +5,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from guazhi.accounts.models import User
+from guazhi.accounts.models import Role, User
 from guazhi.audit.exports import AUDIT_COLUMNS, audit_rows, audited_xlsx
 from guazhi.audit.forms import AuditFilterForm
 from guazhi.audit.log import client_ip
@@ -25,6 +25,10 @@ def record_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     filtered = form.filter(records) if request.GET else records
     page = Paginator(filtered.select_related(None), 50).get_page(request.GET.get("page"))
+    # The record keeps the role's code (as it was at the time); show its name.
+    labels = dict(Role.choices)
+    for entry in page:
+        entry.role_label = labels.get(entry.role, entry.role)  # type: ignore[attr-defined]
     return render(request, "audit/record_list.html", {"form": form, "page": page})
 
 
