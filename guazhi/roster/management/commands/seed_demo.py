@@ -3,8 +3,9 @@ demo login for every role.
 
 Idempotent: every row is looked up by its natural key (unit: parent + name; cohort: name;
 cadre: ID number; secondment: cadre + cohort; user: username) and created only when missing,
-so a second run changes nothing, and rows the demo users edited are left as they are. All of it
-runs in one transaction: an interrupted run leaves nothing behind.
+so a second run changes nothing, and rows the demo users edited are left as they are. Rows are
+created through the same actions as the pages use (validated, audited as made by 系统). All of
+it runs in one transaction: an interrupted run leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from guazhi.accounts.models import User
-from guazhi.roster import demo_data
+from guazhi.roster import actions, demo_data
 from guazhi.roster.models import Cadre, Cohort, Secondment, Unit, UnitKind
 
 
@@ -41,10 +42,13 @@ def seed(plan: demo_data.Plan) -> dict[str, int]:
 
     def unit(path: tuple[str, ...], kind: str, order: int) -> Unit:
         parent = units[path[:-1]] if len(path) > 1 else None
-        obj, new = Unit.objects.get_or_create(
-            parent=parent, name=path[-1], defaults={"kind": kind, "sort_order": order}
-        )
-        created["units"] += new
+        obj = Unit.objects.filter(parent=parent, name=path[-1]).first()
+        if obj is None:
+            obj = actions.create_unit(
+                actor=None,
+                unit=Unit(parent=parent, name=path[-1], kind=kind, sort_order=order),
+            )
+            created["units"] += 1
         units[path] = obj
         return obj
 
@@ -65,51 +69,68 @@ def seed(plan: demo_data.Plan) -> dict[str, int]:
 
     cohorts: dict[str, Cohort] = {}
     for c in demo_data.COHORTS:
-        cohorts[c.name], new = Cohort.objects.get_or_create(
-            name=c.name,
-            defaults={
-                "year": c.year,
-                "start_date": c.start_date,
-                "end_date": c.end_date,
-                "description": c.description,
-            },
-        )
-        created["cohorts"] += new
+        existing = Cohort.objects.filter(name=c.name).first()
+        if existing is None:
+            existing = actions.create_cohort(
+                actor=None,
+                cohort=Cohort(
+                    name=c.name,
+                    year=c.year,
+                    start_date=c.start_date,
+                    end_date=c.end_date,
+                    description=c.description,
+                ),
+            )
+            created["cohorts"] += 1
+        cohorts[c.name] = existing
 
     cadres: dict[str, Cadre] = {}
+    existing_cadres = {
+        c.id_number: c
+        for c in Cadre.objects.filter(id_number__in=[p.id_number for p in plan.cadres])
+    }
     for p in plan.cadres:
-        cadres[p.id_number], new = Cadre.objects.get_or_create(
-            id_number=p.id_number,
-            defaults={
-                "name": p.name,
-                "gender": p.gender,
-                "birth_date": p.birth_date,
-                "mobile": p.mobile,
-                "ethnicity": p.ethnicity,
-                "political_status": p.political_status,
-                "education": p.education,
-                "home_unit": units[(*city, p.home_unit)],
-                "original_post": p.original_post,
-                "rank": p.rank,
-            },
-        )
-        created["cadres"] += new
+        cadre = existing_cadres.get(p.id_number)
+        if cadre is None:
+            cadre = actions.create_cadre(
+                actor=None,
+                cadre=Cadre(
+                    id_number=p.id_number,
+                    name=p.name,
+                    gender=p.gender,
+                    birth_date=p.birth_date,
+                    mobile=p.mobile,
+                    ethnicity=p.ethnicity,
+                    political_status=p.political_status,
+                    education=p.education,
+                    home_unit=units[(*city, p.home_unit)],
+                    original_post=p.original_post,
+                    rank=p.rank,
+                ),
+            )
+            created["cadres"] += 1
+        cadres[p.id_number] = cadre
 
+    existing_secondments = set(Secondment.objects.values_list("cadre_id", "cohort_id"))
     for s in plan.secondments:
-        _, new = Secondment.objects.get_or_create(
-            cadre=cadres[s.cadre_id_number],
-            cohort=cohorts[s.cohort],
-            defaults={
-                "host_unit": units[(*city, *s.host_unit)],
-                "post": s.post,
-                "duties": s.duties,
-                "start_date": s.start_date,
-                "planned_end_date": s.planned_end_date,
-                "actual_end_date": s.actual_end_date,
-                "status": s.status,
-            },
+        cadre, cohort = cadres[s.cadre_id_number], cohorts[s.cohort]
+        if (cadre.pk, cohort.pk) in existing_secondments:
+            continue
+        actions.create_secondment(
+            actor=None,
+            secondment=Secondment(
+                cadre=cadre,
+                cohort=cohort,
+                host_unit=units[(*city, *s.host_unit)],
+                post=s.post,
+                duties=s.duties,
+                start_date=s.start_date,
+                planned_end_date=s.planned_end_date,
+                actual_end_date=s.actual_end_date,
+                status=s.status,
+            ),
         )
-        created["secondments"] += new
+        created["secondments"] += 1
 
     for u in plan.users:
         if User.objects.filter(username=u.username).exists():
