@@ -196,9 +196,9 @@ class RoleForm(forms.Form):
         super().clean()
         data = self.cleaned_data
         role = data.get("role")
-        if role in ROLES_WITH_UNIT and not data.get("unit"):
+        if role in ROLES_WITH_UNIT and not data.get("unit") and "unit" not in self.errors:
             self.add_error("unit", "联络员必须指定所负责的单位。")
-        if role == Role.CADRE and not data.get("cadre"):
+        if role == Role.CADRE and not data.get("cadre") and "cadre" not in self.errors:
             self.add_error("cadre", "挂职干部账号必须对应一名干部。")
         if role not in ROLES_WITH_UNIT:
             data["unit"] = None

@@ -43,3 +43,21 @@ def test_only_the_audit_admin_sees_the_log(
         client = client_for(user)
         assert client.get(reverse("audit:record_list")).status_code == 404
         assert client.get(reverse("audit:record_export")).status_code == 404
+
+
+def test_the_list_shows_each_records_role(audit_admin, system_admin, cadre_user, client_for):
+    record(event=Event.PASSWORD_RESET, user=system_admin, obj=cadre_user)
+    record(event=Event.LOGIN, user=cadre_user)
+    record(event=Event.LOGIN_FAILED, username="stranger", result=Result.FAILURE)
+    page = client_for(audit_admin).get(reverse("audit:record_list")).content.decode()
+    assert '<td class="text-nowrap">系统管理员</td>' in page
+    assert '<td class="text-nowrap">挂职干部</td>' in page
+
+
+def test_a_malformed_date_filter_shows_a_chinese_error(audit_admin, client_for):
+    page = (
+        client_for(audit_admin)
+        .get(reverse("audit:record_list"), {"start": "2026-13-45", "role": "boss"})
+        .content.decode()
+    )
+    assert "开始日期的格式不正确" in page and "请从列表中选择角色" in page
