@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from guazhi.roster.models import Secondment, Unit
 
@@ -179,7 +180,7 @@ class Entry(models.Model):
     created_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = EntryQuerySet.as_manager()
@@ -321,7 +322,7 @@ class EntryRevision(models.Model):
     actor = models.ForeignKey(
         "accounts.User", verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
     )
-    time = models.DateTimeField("时间", auto_now_add=True)
+    time = models.DateTimeField("时间", default=timezone.now)
     version = models.PositiveIntegerField("版本")
     changes = models.JSONField("变更内容", default=dict, blank=True)
     comment = models.TextField("意见", blank=True)
