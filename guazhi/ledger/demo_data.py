@@ -339,7 +339,7 @@ def _revisions(entries: list[Entry], reviewers: list[User], actor: User) -> list
                     action=RevisionAction.CONFIRM,
                     actor=entry.confirmed_by,
                     version=2,
-                    time=entry.confirmed_at,
+                    time=entry.confirmed_at or written,
                 )
             )
         elif entry.status == EntryStatus.RETURNED:
