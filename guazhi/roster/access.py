@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from guazhi.accounts.models import User
-from guazhi.roster.models import Cadre, Cohort, Secondment, Unit
+from guazhi.roster.models import Cadre, Cohort, Secondment
 
 
 def business_user(request: HttpRequest) -> User:
@@ -48,8 +48,3 @@ def get_visible_secondment(request: HttpRequest, pk: int) -> Secondment:
 def get_visible_cohort(request: HttpRequest, pk: int) -> Cohort:
     user = business_user(request)
     return get_object_or_404(Cohort.objects.visible_to(user), pk=pk)
-
-
-def get_visible_unit(request: HttpRequest, pk: int) -> Unit:
-    user = business_user(request)
-    return get_object_or_404(Unit.objects.visible_to(user), pk=pk)
