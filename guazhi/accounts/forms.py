@@ -187,7 +187,7 @@ class RoleForm(forms.Form):
             _related("cadre")
             .filter(Q(user__isnull=True) | Q(pk=target.cadre_id))
             .select_related("home_unit")
-            .order_by("name", "pk")
+            .order_by("name_pinyin", "pk")  # pinyin order, as the roster lists them
         )
         plain_chinese(self)
         cadre_field.widget.attrs["data-filter-input"] = "id_cadre_filter"
