@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "guazhi.audit",
     "guazhi.roster",
     "guazhi.ledger",
+    "guazhi.stats",
 ]
 
 MIDDLEWARE = [

@@ -1,13 +1,15 @@
 from django.urls import include, path
 
 from guazhi.accounts import views as account_views
+from guazhi.stats import views as stats_views
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", stats_views.home, name="home"),
     path("accounts/login/", account_views.login_view, name="login"),
     path("accounts/", include("guazhi.accounts.urls")),
     path("audit/", include("guazhi.audit.urls")),
     path("roster/", include("guazhi.roster.urls")),
+    path("stats/", include("guazhi.stats.urls")),
     path("ledger/", include("guazhi.ledger.urls")),
 ]
 

@@ -49,6 +49,7 @@ class Case:
     method: str = "GET"
     # role → reason, for a view still being written: xfail(strict=False) for that role only
     xfail: dict[str, str] = field(default_factory=dict)
+    kwargs: dict[str, str] = field(default_factory=dict)  # other URL parameters (not <pk>)
 
     @property
     def id(self) -> str:
@@ -85,6 +86,9 @@ CASES: list[Case] = [
     Case("accounts:user_list", only(SYSTEM, SECURITY)),
     Case("accounts:user_create", only(SYSTEM)),
     *ACCOUNT_CASES,
+    # --- Statistics (the home page above): chart data as Excel, scoped like the charts -----
+    Case("stats:chart_export", only(*BUSINESS), kwargs={"key": "cohorts"}),
+    Case("stats:chart_export", only(*BUSINESS), kwargs={"key": "figures"}),
     # --- Audit -----------------------------------------------------------------------------
     Case("audit:record_list", only(AUDIT)),
     Case("audit:record_export", only(AUDIT)),
@@ -131,6 +135,8 @@ CASES: list[Case] = [
     # unit (and the admin) confirms or returns; the home liaison reads; IT admins see nothing.
     Case("ledger:entry_list", only(*BUSINESS)),
     Case("ledger:pending_queue", only(ADMIN, HOST)),
+    # The offline service worker is a static script, holding no data.
+    Case("ledger:service_worker", only(*ROLES)),
     # cadre_b's secondment is 待报到: the page says they cannot write yet.
     Case("ledger:entry_create", only(CADRE, OTHER_CADRE)),
     Case("ledger:entry_detail", only(ADMIN, HOST, HOME, CADRE), target="entry_a"),
@@ -234,7 +240,6 @@ def world(
         cohort=cohort,
         file_name="名册.xlsx",
         sha256="0" * 64,
-        content=b"",
         uploaded_by=programme_admin,
         status=RosterImportStatus.REJECTED,
     )
@@ -264,7 +269,8 @@ def test_walk(world, case: Case, role: str) -> None:
     users, targets = world
     if case.target == "account_self":  # the walker's own account
         targets = {**targets, "account_self": users.get(role, users[ADMIN]).pk}
-    url = reverse(case.name, kwargs={"pk": targets[case.target]} if case.target else None)
+    kwargs: dict[str, object] = {"pk": targets[case.target]} if case.target else {}
+    url = reverse(case.name, kwargs={**kwargs, **case.kwargs} or None)
     client = Client()
     if role != ANONYMOUS:
         client.force_login(users[role])

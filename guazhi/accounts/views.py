@@ -99,20 +99,6 @@ def password_change(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/password_change.html", {"form": form})
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    from guazhi.roster.dashboard import dashboard_context
-
-    return render(request, "home.html", dashboard_context(request.user))
-
-
-def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "403.html", status=403)
-
-
-def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "404.html", status=404)
-
-
 # --- Account administration (三员分立: see AccountAction and User.objects.manageable_by) ------
 
 

@@ -1,0 +1,212 @@
+"""The home page's dashboards, one per role, aggregated from the roster and the ledger.
+
+Every figure starts from a `visible_to(user)` queryset, so a host liaison's dashboard counts
+only their units' cadres and a cadre's only their own work. Each chart is a `Chart`: the page
+draws it with ECharts and shows the same rows as a table, and the Excel export writes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, Max, Q, Sum
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from guazhi.accounts.models import User
+from guazhi.ledger.models import Category, Entry, EntryFigure, EntryStatus
+from guazhi.roster.models import Cadre, Cohort, Secondment, SecondmentStatus
+
+WEEKS = 12
+QUIET_DAYS = 14  # an on-post cadre with no entry for this long is listed to act on
+
+
+@dataclass
+class Chart:
+    """One chart and its data: `columns` head the table; `rows` are its lines."""
+
+    key: str
+    title: str
+    kind: str  # "bar" (categories × series), "hbar", "line", "pie"
+    columns: list[str]
+    rows: list[list[Any]]
+    note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_echarts(self) -> dict[str, Any]:
+        """What static/stats/dashboard.js needs: categories and one list per series."""
+        return {
+            "key": self.key,
+            "kind": self.kind,
+            "categories": [str(r[0]) for r in self.rows],
+            "series": [
+                {"name": name, "data": [_number(r[i]) for r in self.rows]}
+                for i, name in enumerate(self.columns[1:], start=1)
+            ],
+        }
+
+
+def _number(value: Any) -> float | int:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value if isinstance(value, (int, float)) else 0
+
+
+def _fmt(value: Decimal | int | None) -> str:
+    if value is None:
+        return "0"
+    text = f"{value:f}" if isinstance(value, Decimal) else str(value)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+# --- Figures --------------------------------------------------------------------------------
+
+
+def roster_charts(user: User) -> tuple[dict[str, Any], list[Chart]]:
+    secondments = Secondment.objects.visible_to(user)
+    by_status = dict(secondments.values_list("status").annotate(n=Count("pk")).order_by())
+    cohorts = list(Cohort.objects.visible_to(user).order_by("start_date"))
+    per_cohort = {
+        (cohort_id, status): n
+        for cohort_id, status, n in secondments.values_list("cohort_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    cards = {
+        "cadre_count": Cadre.objects.visible_to(user).count(),
+        "cohort_count": len(cohorts),
+        "status_counts": [(s.label, by_status.get(s.value, 0), s.value) for s in SecondmentStatus],
+    }
+    chart = Chart(
+        key="cohorts",
+        title="各批次挂职任职情况",
+        kind="hbar",
+        columns=["批次", *(s.label for s in SecondmentStatus)],
+        rows=[
+            [c.name, *(per_cohort.get((c.pk, s.value), 0) for s in SecondmentStatus)]
+            for c in cohorts
+        ],
+    )
+    host_rows = (
+        secondments.filter(status=SecondmentStatus.ACTIVE)
+        .values_list("host_unit__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "host_unit__name")[:15]
+    )
+    hosts = Chart(
+        key="hosts",
+        title="在岗干部最多的接收单位",
+        kind="hbar",
+        columns=["接收单位", "在岗人数"],
+        rows=[[name, n] for name, n in host_rows],
+        note="前 15 个单位",
+    )
+    return cards, [chart, hosts]
+
+
+def ledger_charts(user: User, *, today: date) -> list[Chart]:
+    entries = Entry.objects.visible_to(user)
+    first_week = today - timedelta(days=today.weekday() + 7 * (WEEKS - 1))
+    weekly = {
+        # TruncWeek gives a date on some databases and a datetime on others.
+        (week.date() if isinstance(week, datetime) else week): n
+        for week, n in entries.filter(date__gte=first_week)
+        .annotate(week=TruncWeek("date"))
+        .values_list("week")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    weeks = [first_week + timedelta(weeks=i) for i in range(WEEKS)]
+    activity = Chart(
+        key="weekly",
+        title=f"近 {WEEKS} 周工作纪实条数",
+        kind="line",
+        columns=["周（起始日）", "纪实条数"],
+        rows=[[f"{w:%m-%d}", weekly.get(w, 0)] for w in weeks],
+    )
+    mix_rows = (
+        entries.values_list("category__name", "category__sort_order")
+        .annotate(n=Count("pk"))
+        .order_by("category__sort_order")
+    )
+    mix = Chart(
+        key="categories",
+        title="工作类别构成",
+        kind="pie",
+        columns=["类别", "纪实条数"],
+        rows=[[name, n] for name, _order, n in mix_rows if n],
+    )
+    totals_rows = (
+        EntryFigure.objects.filter(entry__in=entries.values("pk"))
+        .values_list("field__label", "field__unit", "field__category__sort_order", "field_id")
+        .annotate(total=Sum("value"), n=Count("pk"))
+        .order_by("field__category__sort_order", "field_id")
+    )
+    totals = Chart(
+        key="figures",
+        title="工作数据累计",
+        kind="table",
+        columns=["数据项", "单位", "合计", "涉及纪实条数"],
+        rows=[[label, unit, _fmt(total), n] for label, unit, _o, _f, total, n in totals_rows],
+        note="已确认和待确认的纪实都计入；已退回的也计入，便于发现问题。",
+    )
+    return [activity, mix, totals]
+
+
+def quiet_cadres(user: User, *, today: date, limit: int = 50) -> tuple[int, list[dict[str, Any]]]:
+    """On-post secondments with no ledger entry in QUIET_DAYS days, longest silence first: a
+    list to act on. Returns the total and the first `limit`."""
+    since = today - timedelta(days=QUIET_DAYS)
+    quiet = (
+        Secondment.objects.visible_to(user)
+        .filter(status=SecondmentStatus.ACTIVE)
+        .annotate(last_entry=Max("ledger_entries__date"))
+        .filter(Q(last_entry__isnull=True) | Q(last_entry__lt=since))
+    )
+    total = quiet.count()
+    rows = []
+    for s in quiet.select_related("cadre", "host_unit").order_by(
+        F("last_entry").asc(nulls_first=True), "cadre__name_pinyin"
+    )[:limit]:
+        last = s.last_entry  # type: ignore[attr-defined]
+        rows.append(
+            {"secondment": s, "last_entry": last, "days": (today - last).days if last else None}
+        )
+    return total, rows
+
+
+def pending_count(user: User) -> int:
+    return Entry.objects.pending_for(user).count()
+
+
+def dashboard(user: User) -> dict[str, Any]:
+    """Everything the home page shows for this user."""
+    if not user.has_business_role:
+        return {"business": False}
+    today = timezone.localdate()
+    cards, charts = roster_charts(user)
+    charts += ledger_charts(user, today=today)
+    context: dict[str, Any] = {
+        "business": True,
+        **cards,
+        "charts": charts,
+        "chart_data": [c.as_echarts() for c in charts if c.kind != "table"],
+        "entry_count": Entry.objects.visible_to(user).count(),
+        "pending_count": pending_count(user),
+        "category_count": Category.objects.filter(is_active=True).count(),
+    }
+    if not user.is_cadre:
+        context["quiet_total"], context["quiet"] = quiet_cadres(user, today=today)
+        context["quiet_days"] = QUIET_DAYS
+    context["confirmed_label"] = EntryStatus.CONFIRMED.label
+    return context
+
+
+def chart_for(user: User, key: str) -> Chart | None:
+    for chart in dashboard(user).get("charts", []):
+        if chart.key == key:
+            return chart
+    return None
