@@ -29,7 +29,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -43,8 +43,28 @@ from openpyxl.utils import get_column_letter
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+EXTENSIONS = (".xlsx", ".xls", ".et")
+XLSX = "xlsx"
+XLS = "xls"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Markup that no spreadsheet program writes in a workbook part. DOCTYPE/ENTITY would allow entity
+# expansion and external entities; comments, CDATA and processing instructions can be made
+# megabytes long as one token, which older expat versions re-scan on every chunk (quadratic: a
+# 40 MB comment took 47 s).
+_DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_ODD_MARKUP = re.compile(rb"<!|<\?(?!xml[\s?])")
+_MAX_TOKEN = 64 * 1024
+_LONG_TOKEN = re.compile(rb"<[^<>]{%d}" % _MAX_TOKEN)
+_CHUNK = 1024 * 1024
+# OLE2 directory entries name their streams in UTF-16: an encrypted .xlsx keeps its content in
+# "EncryptedPackage"; an .xls (BIFF8, also written by WPS as .et) in "Workbook" (BIFF5: "Book").
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+_BIFF_STREAMS = ("Workbook".encode("utf-16-le"), "Book\0".encode("utf-16-le"))
+_DAMAGED = "文件已损坏，无法打开。请在 Excel 中打开确认后重新保存再上传。"
+_PASSWORD = (
+    "文件设置了打开密码（已加密），系统无法读取。请在 Excel 或 WPS 中打开文件，取消打开密码"
+    "（“文件”→“信息”→“保护工作簿”→“用密码进行加密”，清空密码）并保存后再上传。"
+)
 
 
 class UnsafeWorkbook(ValueError):
@@ -55,6 +75,10 @@ class UnsafeWorkbook(ValueError):
 class ZipLimits:
     max_entries: int = 1000
     max_total_uncompressed: int = 100 * 1024 * 1024
+    # The XML parts are what gets parsed: bounded on their own, so that parsing time is bounded
+    # whatever the ratio (a 1.2 MB file expanding to 94 MB of cells took 229 s). A 5,000-row
+    # roster of 20 columns is about 7 MB of XML.
+    max_xml_uncompressed: int = 32 * 1024 * 1024
     max_ratio: int = 100
     # Entries smaller than this cannot be a bomb; tiny XML parts legitimately compress well.
     ratio_floor: int = 1024 * 1024
@@ -72,37 +96,45 @@ def _mb(n: int) -> str:
 
 def check_upload(
     file_name: str, data: bytes, *, max_bytes: int, limits: ZipLimits = DEFAULT_LIMITS
-) -> None:
-    """Raise UnsafeWorkbook (Chinese message) unless `data` looks like a harmless .xlsx."""
+) -> str:
+    """Raise UnsafeWorkbook (Chinese message) unless `data` looks like a harmless workbook.
+    Returns its format, `XLSX` or `XLS` (old Excel 97–2003, and WPS .et), told by content."""
     name = (file_name or "").strip().lower()
     if len(data) > max_bytes:
         raise UnsafeWorkbook(f"文件大小为 {_mb(len(data))}，超过了 {_mb(max_bytes)} 的上限。")
     if not data:
         raise UnsafeWorkbook("文件是空的，请重新选择。")
-    if name.endswith(".xls") or name.endswith(".et"):
+    if not name.endswith(EXTENSIONS):
+        raise UnsafeWorkbook("只能上传 Excel 工作簿（.xlsx 或旧版 .xls 文件，WPS 表格 .et 文件）。")
+    if data.startswith(OLE2_MAGIC):
+        return _inspect_ole2(name, data)
+    if not data.startswith(ZIP_MAGIC):
+        raise UnsafeWorkbook("文件内容不是 Excel 工作簿，可能只是改了扩展名，请检查文件。")
+    _inspect_zip(data, limits)
+    return XLSX
+
+
+def _inspect_ole2(name: str, data: bytes) -> str:
+    """An OLE2 compound file: an old .xls, an .xlsx with an opening password, or something else."""
+    if _ENCRYPTED_PACKAGE in data:
+        raise UnsafeWorkbook(_PASSWORD)
+    if any(stream in data for stream in _BIFF_STREAMS):
+        return XLS
+    if name.endswith(".et"):
         raise UnsafeWorkbook(
-            "不支持旧版 Excel 格式（.xls）。请在 Excel 或 WPS 中打开，"
+            "这是 WPS 表格专用格式的文件，系统无法读取。请在 WPS 中打开，"
             "选择“另存为”→“Excel 工作簿（*.xlsx）”后再上传。"
         )
-    if not name.endswith(".xlsx"):
-        raise UnsafeWorkbook("只能上传 Excel 工作簿（.xlsx 文件）。")
-    if data.startswith(OLE2_MAGIC):
-        raise UnsafeWorkbook(
-            "文件实际是旧版 .xls 格式，或设置了打开密码。请取消密码，"
-            "并“另存为”Excel 工作簿（*.xlsx）后再上传。"
-        )
-    if not data.startswith(ZIP_MAGIC):
-        raise UnsafeWorkbook("文件内容不是 Excel 工作簿（.xlsx），可能只是改了扩展名，请检查文件。")
-    _inspect_zip(data, limits)
+    raise UnsafeWorkbook(
+        "文件是 Office 文档，但不是 Excel 工作簿（可能是 Word 文档或其他格式），请检查文件。"
+    )
 
 
 def _inspect_zip(data: bytes, limits: ZipLimits) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
-        raise UnsafeWorkbook(
-            "文件已损坏，无法打开。请在 Excel 中打开确认后重新保存再上传。"
-        ) from None
+        raise UnsafeWorkbook(_DAMAGED) from None
     with archive:
         infos = archive.infolist()
         if len(infos) > limits.max_entries:
@@ -122,13 +154,10 @@ def _inspect_zip(data: bytes, limits: ZipLimits) -> None:
             ):
                 raise UnsafeWorkbook(f"文件结构异常：包含非法路径“{entry[:80]}”，已拒绝。")
             if info.flag_bits & 0x1:
-                raise UnsafeWorkbook("文件设置了密码或被加密，请取消密码后再上传。")
+                raise UnsafeWorkbook(_PASSWORD)
             total += info.file_size
             if total > limits.max_total_uncompressed:
-                raise UnsafeWorkbook(
-                    f"文件结构异常：解压后超过 {_mb(limits.max_total_uncompressed)}，"
-                    "疑似“压缩炸弹”，已拒绝。"
-                )
+                raise _too_big(limits.max_total_uncompressed)
             if info.file_size >= limits.ratio_floor:
                 ratio = info.file_size / max(info.compress_size, 1)
                 if ratio > limits.max_ratio:
@@ -141,21 +170,77 @@ def _inspect_zip(data: bytes, limits: ZipLimits) -> None:
             raise UnsafeWorkbook(
                 "文件不是有效的 Excel 工作簿（缺少工作簿结构），请在 Excel 中另存为 .xlsx 后再上传。"
             )
+        xml_total = 0
         for info in infos:
-            if info.filename.endswith((".xml", ".rels", ".vml")):
-                try:
-                    with archive.open(info) as fh:
-                        head = fh.read(4096)
-                except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
-                    raise UnsafeWorkbook(
-                        "文件已损坏，无法打开。请在 Excel 中打开确认后重新保存再上传。"
-                    ) from None
-                if _DOCTYPE.search(head):
-                    raise UnsafeWorkbook("文件包含不允许的 XML 声明（DOCTYPE/ENTITY），已拒绝。")
+            if info.filename.endswith((".xml", ".rels")):
+                xml_total += _scan_xml(archive, info, limits.max_xml_uncompressed - xml_total)
+            elif info.filename.endswith(".vml"):
+                with _open_entry(archive, info) as fh:
+                    if _DOCTYPE.search(fh.read(4096)):
+                        raise _doctype()
+        if xml_total > limits.max_xml_uncompressed:  # pragma: no cover - _scan_xml raises first
+            raise _too_big(limits.max_xml_uncompressed)
+
+
+def _scan_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> int:
+    """Read one XML part in chunks (the bytes actually inflated, not the declared size) and
+    refuse what a parser would choke on. Returns the part's size."""
+    size = 0
+    carry = b""
+    with _open_entry(archive, info) as fh:
+        while chunk := _read(fh):
+            size += len(chunk)
+            if size > budget:
+                raise UnsafeWorkbook(
+                    "文件内容过大：解压后的表格数据超过了上限，疑似“压缩炸弹”或夹带了大量无用内容，已拒绝。"
+                    "名册请控制在 5,000 行以内；如确为正常名册，请删除多余的空白行列后另存再上传。"
+                )
+            buf = carry + chunk
+            if _DOCTYPE.search(buf):
+                raise _doctype()
+            if _ODD_MARKUP.search(buf):
+                raise UnsafeWorkbook(
+                    "文件包含 Excel 不会写入的内容（XML 注释、CDATA 或处理指令），"
+                    "可能被其他程序改动过，已拒绝。请在 Excel 中另存为 .xlsx 后再上传。"
+                )
+            if _LONG_TOKEN.search(buf):
+                raise _long_token()
+            # Keep an unfinished tag (and a few bytes, for a marker cut in two) for the next chunk.
+            lt = buf.rfind(b"<")
+            carry = buf[lt:] if lt > buf.rfind(b">") else buf[-8:]
+            if len(carry) > _MAX_TOKEN:
+                raise _long_token()
+    return size
+
+
+def _read(fh: Any) -> bytes:
+    try:
+        return bytes(fh.read(_CHUNK))
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
+        raise UnsafeWorkbook(_DAMAGED) from None
+
+
+def _open_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Any:
+    try:
+        return archive.open(info)
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
+        raise UnsafeWorkbook(_DAMAGED) from None
+
+
+def _too_big(limit: int) -> UnsafeWorkbook:
+    return UnsafeWorkbook(f"文件结构异常：解压后超过 {_mb(limit)}，疑似“压缩炸弹”，已拒绝。")
+
+
+def _doctype() -> UnsafeWorkbook:
+    return UnsafeWorkbook("文件包含不允许的 XML 声明（DOCTYPE/ENTITY），已拒绝。")
+
+
+def _long_token() -> UnsafeWorkbook:
+    return UnsafeWorkbook("文件结构异常：包含超长的 XML 标记，可能被其他程序改动过，已拒绝。")
 
 
 def open_workbook(data: bytes) -> Any:
-    """Open checked bytes read-only (values, not formulas). Call `check_upload` first."""
+    """Open checked .xlsx bytes read-only (values, not formulas). Call `check_upload` first."""
     import openpyxl
 
     if not openpyxl.DEFUSEDXML:  # pragma: no cover - defusedxml is a dependency
@@ -166,6 +251,87 @@ def open_workbook(data: bytes) -> Any:
         raise UnsafeWorkbook(
             "文件已损坏或不是标准的 Excel 工作簿，无法读取。请在 Excel 中另存为 .xlsx 后再上传。"
         ) from None
+
+
+def iter_sheets(data: bytes) -> Iterator[Iterator[Sequence[Any]]]:
+    """The rows of each worksheet (tuples of cell values: str, int, float, bool, datetime or
+    None) of checked bytes, .xlsx or .xls alike. Raises UnsafeWorkbook (Chinese) when the file
+    cannot be read; the workbook is closed when the generator is."""
+    if data.startswith(OLE2_MAGIC):
+        yield from _iter_xls_sheets(data)
+        return
+    workbook = open_workbook(data)
+    try:
+        for ws in workbook.worksheets:
+            if not hasattr(ws, "iter_rows"):
+                continue  # a chart sheet
+            if hasattr(ws, "reset_dimensions"):
+                ws.reset_dimensions()  # some writers record wrong dimensions; read every cell
+            yield _guarded(ws.iter_rows(values_only=True))
+    finally:
+        workbook.close()
+
+
+def _guarded(rows: Iterator[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+    try:
+        yield from rows
+    except UnsafeWorkbook:
+        raise
+    except Exception:  # the XML of a worksheet is parsed while iterating
+        raise UnsafeWorkbook(
+            "文件已损坏或不是标准的 Excel 工作簿，无法读取。请在 Excel 中另存为 .xlsx 后再上传。"
+        ) from None
+
+
+def _iter_xls_sheets(data: bytes) -> Iterator[Iterator[Sequence[Any]]]:
+    """Old Excel 97–2003 (BIFF) workbooks through xlrd, which reads only values (no macros, no
+    formulas run). BIFF is not compressed, so the upload's size cap bounds the work."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+    except xlrd.XLRDError as e:
+        if "encrypted" in str(e).lower():
+            raise UnsafeWorkbook(_PASSWORD) from None
+        raise UnsafeWorkbook(_OLD_XLS_UNREADABLE) from None
+    except Exception:  # xlrd raises many types on malformed input
+        raise UnsafeWorkbook(_OLD_XLS_UNREADABLE) from None
+    try:
+        for index in range(book.nsheets):
+            try:
+                sheet = book.sheet_by_index(index)
+            except Exception:
+                raise UnsafeWorkbook(_OLD_XLS_UNREADABLE) from None
+            yield _xls_rows(sheet, book.datemode)
+            book.unload_sheet(index)
+    finally:
+        book.release_resources()
+
+
+_OLD_XLS_UNREADABLE = (
+    "这个旧版 Excel 文件（.xls/.et）无法读取：文件可能已损坏，或是 Excel 95 以前的版本。"
+    "请在 Excel 或 WPS 中打开，选择“另存为”→“Excel 工作簿（*.xlsx）”后再上传。"
+)
+
+
+def _xls_rows(sheet: Any, datemode: int) -> Iterator[tuple[Any, ...]]:
+    import xlrd
+
+    for r in range(sheet.nrows):
+        row = []
+        for cell in sheet.row(r):
+            if cell.ctype == xlrd.XL_CELL_DATE:
+                try:
+                    row.append(xlrd.xldate.xldate_as_datetime(cell.value, datemode))
+                except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+                    row.append(cell.value)
+            elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+                row.append(None)
+            elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                row.append(bool(cell.value))
+            else:
+                row.append(cell.value)
+        yield tuple(row)
 
 
 # --- Writing -----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from guazhi.lib.identity import mask_id_number, mask_mobile
 from guazhi.lib.xlsx import Column, Sheet, write_xlsx
-from guazhi.roster.importing import EXAMPLE_ROW, ROSTER_FIELDS, RosterField
+from guazhi.roster.columns import EXAMPLE_ROW, ROSTER_FIELDS, RosterField
 from guazhi.roster.models import (
     Education,
     Gender,

@@ -468,14 +468,16 @@ class RosterImportStatus(models.TextChoices):
 
 
 class RosterImport(models.Model):
-    """One uploaded roster file, kept between the validation and the commit phase."""
+    """One uploaded roster file. The workbook is parsed once, at upload: `parsed` keeps the
+    validated rows (units by key, dates as ISO strings) until the commit, which then needs no
+    parsing; it is emptied once committed or rejected. The file itself is not kept."""
 
     cohort = models.ForeignKey(
         Cohort, verbose_name="批次", on_delete=models.PROTECT, related_name="imports"
     )
     file_name = models.CharField("文件名", max_length=255)
     sha256 = models.CharField(max_length=64, db_index=True)
-    content = models.BinaryField()
+    parsed = models.JSONField("校验通过的数据", default=dict, blank=True)
     uploaded_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, related_name="roster_imports"
     )

@@ -1,5 +1,6 @@
-"""Roster Excel import (two phases: validate, then commit) and export. Programme admin only;
-every other role gets 404, like any page it may not see."""
+"""Roster Excel import, two phases: the upload is validated (outside any transaction) and kept as
+parsed rows; the commit saves them. Programme admin only; every other role gets 404, like any
+page it may not see."""
 
 from __future__ import annotations
 
@@ -9,26 +10,24 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.db import IntegrityError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from guazhi.audit.log import record
-from guazhi.audit.models import Event, Result
+from guazhi.audit.log import client_ip
 from guazhi.lib.identity import mask_id_number
 from guazhi.lib.xlsx import UnsafeWorkbook, check_upload, xlsx_response
-from guazhi.roster import exporting, importing
+from guazhi.roster import exporting, import_actions
 from guazhi.roster.access import programme_admin
+from guazhi.roster.columns import ROSTER_FIELDS
 from guazhi.roster.forms import BootstrapMixin
-from guazhi.roster.models import Cohort, RosterImport, RosterImportStatus
+from guazhi.roster.import_report import ImportRefused, ParsedRow
+from guazhi.roster.import_validation import validate_roster
+from guazhi.roster.models import Cohort, RosterImport, RosterImportStatus, Unit
+from guazhi.roster.views_export import safe_filename
 
-FILTER_PARAMS = ("cohort", "status", "host_unit", "home_unit", "q")
 REPORT_ON_PAGE = 500  # the downloadable report has every item
-
-
-def _safe_filename(text: str) -> str:
-    return "".join(ch for ch in text if ch not in '\\/:*?"<>|\r\n\t').strip() or "名册"
+PREVIEW_ON_PAGE = 500
 
 
 # --- Upload (phase 1) ---------------------------------------------------------------------------
@@ -40,14 +39,15 @@ class ImportUploadForm(BootstrapMixin, forms.Form):
     )
     file = forms.FileField(
         label="名册文件",
-        help_text="Excel 工作簿（.xlsx）。请使用导入模板，或列标题与模板一致的名册。",
+        help_text="Excel 工作簿（.xlsx，或旧版 .xls、WPS 表格 .et）。请使用导入模板，或列标题与模板一致的名册。",
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["cohort"].queryset = Cohort.objects.visible_to(user)  # type: ignore[attr-defined]
         self.fields["file"].widget.attrs["accept"] = (
-            ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            ".xlsx,.xls,.et,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
+            "application/vnd.ms-excel"
         )
         self.content = b""
         self.sha256 = ""
@@ -69,9 +69,9 @@ class ImportUploadForm(BootstrapMixin, forms.Form):
             raise forms.ValidationError(str(e)) from None
         self.content = data
         self.sha256 = hashlib.sha256(data).hexdigest()
-        previous = importing.committed_duplicate(self.sha256)
+        previous = import_actions.committed_duplicate(self.sha256)
         if previous is not None:
-            raise forms.ValidationError(importing.duplicate_message(previous))
+            raise forms.ValidationError(import_actions.duplicate_message(previous))
         return upload
 
 
@@ -82,35 +82,28 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         form = ImportUploadForm(request.POST, request.FILES, user=user)
         if form.is_valid():
             cohort = form.cleaned_data["cohort"]
-            result = importing.validate_roster(form.content, cohort=cohort)
-            ok = result.ok
-            roster_import = RosterImport.objects.create(
+            # Parsed once, here, outside any transaction (the database is only read).
+            result = validate_roster(form.content, cohort=cohort)
+            roster_import = import_actions.record_upload(
+                actor=user,
+                ip=client_ip(request),
                 cohort=cohort,
-                file_name=form.cleaned_data["file"].name[:255],
+                file_name=form.cleaned_data["file"].name,
                 sha256=form.sha256,
-                # A rejected file is not kept: it holds personal data and cannot be committed.
-                content=form.content if ok else b"",
-                uploaded_by=user,
-                status=RosterImportStatus.VALIDATED if ok else RosterImportStatus.REJECTED,
-                row_count=result.data_rows,
-                error_count=len(result.errors),
-                report=result.report(),
+                result=result,
             )
             return redirect("roster:import_detail", pk=roster_import.pk)
         if form.refused_reason:
-            # Possible attacks (zip bombs, traversal, entities) leave a trace in the audit log.
             upload = request.FILES.get("file")
-            record(
-                event=Event.IMPORT,
-                request=request,
-                object_type="roster.rosterimport",
-                object_repr=((upload.name or "") if upload else "")[:255],
-                result=Result.FAILURE,
-                detail=f"拒绝上传的名册文件：{form.refused_reason}",
+            import_actions.record_refused_upload(
+                actor=user,
+                ip=client_ip(request),
+                file_name=(upload.name or "") if upload else "",
+                reason=form.refused_reason,
             )
     else:
         form = ImportUploadForm(user=user, initial={"cohort": request.GET.get("cohort")})
-    recent = RosterImport.objects.select_related("cohort", "uploaded_by").defer("content")[:10]
+    recent = RosterImport.objects.select_related("cohort", "uploaded_by").defer("parsed")[:10]
     return render(
         request,
         "roster/import_upload.html",
@@ -118,7 +111,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             "form": form,
             "recent": recent,
             "max_mb": settings.GUAZHI_MAX_UPLOAD_MB,
-            "fields": importing.ROSTER_FIELDS,
+            "fields": ROSTER_FIELDS,
         },
     )
 
@@ -132,16 +125,21 @@ def import_template(request: HttpRequest) -> FileResponse:
 # --- Report -------------------------------------------------------------------------------------
 
 
-def _get_import(request: HttpRequest, pk: int) -> RosterImport:
+def get_roster_import(request: HttpRequest, pk: int) -> RosterImport:
+    """An import, for the programme admin only (404 for everyone else)."""
     programme_admin(request)
     return get_object_or_404(RosterImport.objects.select_related("cohort", "uploaded_by"), pk=pk)
 
 
 def _preview(roster_import: RosterImport) -> list[dict[str, Any]]:
-    """The rows that the commit will save, ID masked (validated imports only)."""
-    if roster_import.status != RosterImportStatus.VALIDATED or not roster_import.content:
+    """The rows that the commit will save, ID masked, from the rows cached at upload."""
+    if roster_import.status != RosterImportStatus.VALIDATED:
         return []
-    result = importing.validate_roster(bytes(roster_import.content), cohort=roster_import.cohort)
+    data = (roster_import.parsed or {}).get("rows", [])[:PREVIEW_ON_PAGE]
+    unit_ids = {r["values"][k] for r in data for k in ("home_unit", "host_unit")} - {None}
+    units = Unit.objects.in_bulk(unit_ids)
+    rows = [ParsedRow.from_json(r, units) for r in data]
+    existing = {r["row"] for r in data if r.get("existing")}
     return [
         {
             "row": p.row,
@@ -152,15 +150,15 @@ def _preview(roster_import: RosterImport) -> list[dict[str, Any]]:
             "post": p.values["post"],
             "start_date": p.values["start_date"],
             "planned_end_date": p.values["planned_end_date"],
-            "existing": p.existing_cadre is not None,
+            "existing": p.row in existing,
         }
-        for p in result.rows
+        for p in rows
     ]
 
 
 @require_GET
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    roster_import = _get_import(request, pk)
+    roster_import = get_roster_import(request, pk)
     report = roster_import.report
     error_rows = sorted({item["row"] for item in report if item.get("level") == "error"})
     return render(
@@ -175,6 +173,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "notes": [i for i in report if i.get("level") != "error"],
             "error_rows": error_rows,
             "preview": _preview(roster_import),
+            "preview_truncated": roster_import.row_count > PREVIEW_ON_PAGE,
             "can_commit": roster_import.status == RosterImportStatus.VALIDATED,
         },
     )
@@ -182,10 +181,10 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def import_report(request: HttpRequest, pk: int) -> FileResponse:
-    roster_import = _get_import(request, pk)
+    roster_import = get_roster_import(request, pk)
     stem = roster_import.file_name.rsplit(".", 1)[0]
     return xlsx_response(
-        exporting.build_report(roster_import), _safe_filename(f"校验报告_{stem}") + ".xlsx"
+        exporting.build_report(roster_import), safe_filename(f"校验报告_{stem}") + ".xlsx"
     )
 
 
@@ -194,25 +193,13 @@ def import_report(request: HttpRequest, pk: int) -> FileResponse:
 
 @require_POST
 def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
-    roster_import = _get_import(request, pk)
+    roster_import = get_roster_import(request, pk)
     try:
-        counts = importing.commit_import(roster_import=roster_import, request=request)
-    except importing.ImportNoLongerValid as e:
-        # Nothing was saved; keep the new report so the admin sees what changed.
-        RosterImport.objects.filter(pk=roster_import.pk).update(
-            status=RosterImportStatus.REJECTED,
-            report=e.result.report(),
-            error_count=len(e.result.errors),
-            content=b"",
+        counts = import_actions.commit_import(
+            actor=programme_admin(request), ip=client_ip(request), roster_import=roster_import
         )
+    except ImportRefused as e:
         messages.error(request, str(e))
-    except importing.ImportRefused as e:
-        messages.error(request, str(e))
-    except IntegrityError:
-        messages.error(
-            request,
-            "导入时与其他操作冲突（可能同一文件或同一干部刚被导入），未导入任何数据，请刷新后重试。",
-        )
     else:
         messages.success(
             request,

@@ -73,15 +73,27 @@ def test_empty_file():
     assert _refused(b"") == "文件是空的，请重新选择。"
 
 
-def test_old_xls_by_extension_and_by_content():
+def test_ole2_files_are_told_apart_by_their_streams():
+    # An .xlsx with an opening password is an OLE2 file holding an "EncryptedPackage" stream.
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512
-    assert "另存为" in _refused(ole, "名册.xls") and ".xls" in _refused(ole, "名册.xls")
-    assert "旧版 .xls 格式，或设置了打开密码" in _refused(ole, "名册.xlsx")
+    encrypted = ole + "EncryptedPackage".encode("utf-16-le")
+    assert "文件设置了打开密码（已加密）" in _refused(encrypted, "名册.xlsx")
+    assert "取消打开密码" in _refused(encrypted, "名册.xls")
+    # An old .xls (or WPS .et) holds a "Workbook" stream: accepted, read by xlrd.
+    biff = ole + "Workbook".encode("utf-16-le")
+    assert check_upload("名册.xls", biff, max_bytes=MB) == "xls"
+    assert check_upload("名册.et", biff, max_bytes=MB) == "xls"
+    assert check_upload("名册.xlsx", biff, max_bytes=MB) == "xls"  # told by content
+    # Neither: a Word document, say; or a WPS file in its own format.
+    assert "不是 Excel 工作簿（可能是 Word 文档" in _refused(ole, "名册.xls")
+    assert "WPS 表格专用格式" in _refused(ole, "名册.et")
 
 
 def test_extension_and_magic_bytes():
-    assert _refused(_workbook_bytes(), "名册.zip") == "只能上传 Excel 工作簿（.xlsx 文件）。"
-    assert _refused(_workbook_bytes(), "名册") == "只能上传 Excel 工作簿（.xlsx 文件）。"
+    only = "只能上传 Excel 工作簿（.xlsx 或旧版 .xls 文件，WPS 表格 .et 文件）。"
+    assert _refused(_workbook_bytes(), "名册.zip") == only
+    assert _refused(_workbook_bytes(), "名册") == only
+    assert check_upload("名册.xls", _workbook_bytes(), max_bytes=MB) == "xlsx"  # told by content
     assert "可能只是改了扩展名" in _refused(b"<html>not a workbook</html>")
 
 
@@ -142,7 +154,7 @@ def test_encrypted_entries_are_refused():
     while (offset := data.find(b"PK\x01\x02", offset)) != -1:
         data[offset + 8] |= 0x1
         offset += 4
-    assert "设置了密码或被加密" in _refused(bytes(data))
+    assert "文件设置了打开密码" in _refused(bytes(data))
 
 
 def test_openpyxl_parses_with_defusedxml():

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from roster.xlsx_factory import as_upload
 
 from guazhi.audit.models import AuditRecord, Event
-from guazhi.roster.importing import ROSTER_FIELDS
+from guazhi.roster.columns import ROSTER_FIELDS
 from guazhi.roster.models import Cohort, RosterImport, Secondment, SecondmentStatus, Unit, UnitKind
 
 
