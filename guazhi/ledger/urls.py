@@ -7,6 +7,7 @@ app_name = "ledger"
 urlpatterns = [
     path("", views.entry_list, name="entry_list"),
     path("pending/", views.pending_queue, name="pending_queue"),
+    path("sw.js", views.service_worker, name="service_worker"),
     path("new/", views.entry_create, name="entry_create"),
     path("<int:pk>/", views.entry_detail, name="entry_detail"),
     path("<int:pk>/edit/", views.entry_edit, name="entry_edit"),

@@ -6,8 +6,12 @@ Objects come through `guazhi.ledger.access`; the changes are `guazhi.ledger.acti
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
@@ -18,9 +22,11 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseNotAllowed,
+    JsonResponse,
 )
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from guazhi.audit.log import client_ip
@@ -121,12 +127,35 @@ def _add_errors(form: EntryForm, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _wants_json(request: HttpRequest) -> bool:
+    """The phone's offline queue posts with `Accept: application/json` and reads the answer."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _form_errors(form: EntryForm) -> dict[str, list[str]]:
+    return {
+        (str(form.fields[name].label) if name in form.fields else "__all__"): [str(e) for e in errs]
+        for name, errs in form.errors.items()
+    }
+
+
 def entry_create(request: HttpRequest) -> HttpResponse:
+    """Write an entry (with photos). A browser gets pages; the offline queue gets JSON."""
     user = cadre_user(request)
     secondment = actions.writable_secondment(user.cadre_id)
     if secondment is None:
+        if _wants_json(request):
+            return JsonResponse(
+                {
+                    "ok": False,
+                    "errors": {"__all__": ["你目前没有在岗的挂职任职，不能填写工作纪实。"]},
+                },
+                status=400,
+            )
         return render(request, "ledger/no_secondment.html")
-    form = EntryForm(request.POST or None, secondment=secondment)
+    form = EntryForm(
+        request.POST or None, secondment=secondment, initial={"date": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         prepared, file_errors = _prepare_uploads(request.FILES.getlist("files"))
         for message in file_errors:
@@ -150,10 +179,17 @@ def entry_create(request: HttpRequest) -> HttpResponse:
                         actions.add_attachment(
                             actor=user, entry=entry, prepared=item, ip=client_ip(request)
                         )
+                if _wants_json(request):
+                    return JsonResponse(
+                        {"ok": True, "created": created, "url": entry.get_absolute_url()}
+                    )
+                if created:
                     messages.success(request, "工作纪实已保存，等待接收单位确认。")
                 else:
                     messages.info(request, "这条工作纪实此前已经提交过，没有重复保存。")
                 return redirect(entry)
+    if request.method == "POST" and _wants_json(request):
+        return JsonResponse({"ok": False, "errors": _form_errors(form)}, status=400)
     if not form.is_bound or not form["client_uuid"].value():
         # A new identifier per opened form: a double tap or a resend saves one entry.
         form.initial["client_uuid"] = EntryForm.new_client_uuid()
@@ -348,3 +384,18 @@ def attachment_thumbnail(request: HttpRequest, pk: int) -> HttpResponseBase:
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     return _serve(get_visible_attachment(request, pk), thumbnail=True)
+
+
+# --- Offline --------------------------------------------------------------------------------------
+
+
+@login_not_required
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The ledger's service worker, served under /ledger/ so that its scope covers the ledger
+    pages (a worker controls only the paths below its own URL). It holds no data."""
+    found = finders.find("ledger/sw.js")
+    if not found:
+        raise Http404
+    response = HttpResponse(Path(str(found)).read_bytes(), content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response

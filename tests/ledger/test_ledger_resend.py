@@ -60,3 +60,47 @@ def test_another_cadres_client_uuid_is_refused(cadre_user, other_cadre_user, cad
             data=entry_data(),
             client_uuid=key,
         )
+
+
+@pytest.mark.django_db
+def test_the_offline_queue_gets_json_and_a_resend_is_recognised(cadre_user, client_for):
+    client = client_for(cadre_user)
+    form = {
+        "date": "2026-05-06",
+        "category": category("疫情防控").pk,
+        "title": "值守防疫检查站",
+        "text": "在高速路口防疫检查站值守，检查车辆 320 辆次。",
+        "client_uuid": str(uuid.uuid4()),
+    }
+    url = reverse("ledger:entry_create")
+    first = client.post(url, form, HTTP_ACCEPT="application/json")
+    again = client.post(url, form, HTTP_ACCEPT="application/json")
+    assert first.json()["ok"] and first.json()["created"]
+    assert again.json() == {**first.json(), "created": False}
+    assert Entry.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_offline_queue_gets_the_errors_in_chinese(cadre_user, client_for):
+    response = client_for(cadre_user).post(
+        reverse("ledger:entry_create"),
+        {"date": "2026-05-06", "title": "", "text": "x", "client_uuid": str(uuid.uuid4())},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"类别": ["此项为必填项。"], "标题": ["此项为必填项。"]}
+
+
+@pytest.mark.django_db
+def test_the_offline_queue_is_sent_to_login_when_the_session_expired(client):
+    response = client.post(reverse("ledger:entry_create"), {}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_the_service_worker_is_served_within_the_ledger_scope(client):
+    response = client.get(reverse("ledger:service_worker"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert reverse("ledger:service_worker").startswith("/ledger/")
+    assert b'"/ledger/new/"' in response.content
