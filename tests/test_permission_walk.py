@@ -87,7 +87,7 @@ CASES: list[Case] = [
     Case("accounts:user_create", only(SYSTEM)),
     *ACCOUNT_CASES,
     # --- Statistics (the home page above): chart data as Excel, scoped like the charts -----
-    Case("stats:chart_export", only(*BUSINESS), kwargs={"key": "cohorts"}),
+    Case("stats:chart_export", only(ADMIN, HOST, HOME), kwargs={"key": "cohorts"}),
     Case("stats:chart_export", only(*BUSINESS), kwargs={"key": "figures"}),
     # --- Audit -----------------------------------------------------------------------------
     Case("audit:record_list", only(AUDIT)),

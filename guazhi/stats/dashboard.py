@@ -55,10 +55,12 @@ def _number(value: Any) -> float | int:
     return value if isinstance(value, (int, float)) else 0
 
 
-def _fmt(value: Decimal | int | None) -> str:
+def _fmt(value: Decimal | float | int | None) -> str:
+    """A total as people write it: 121120.6, not 121120.60 or 8365.80000000001 (SQLite sums
+    decimals as floats)."""
     if value is None:
         return "0"
-    text = f"{value:f}" if isinstance(value, Decimal) else str(value)
+    text = f"{Decimal(str(value)).quantize(Decimal('0.01')):f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
@@ -126,6 +128,7 @@ def ledger_charts(user: User, *, today: date) -> list[Chart]:
         kind="line",
         columns=["周（起始日）", "纪实条数"],
         rows=[[f"{w:%m-%d}", weekly.get(w, 0)] for w in weeks],
+        note="最后一周截至今天，尚未过完。",
     )
     mix_rows = (
         entries.values_list("category__name", "category__sort_order")
@@ -141,16 +144,25 @@ def ledger_charts(user: User, *, today: date) -> list[Chart]:
     )
     totals_rows = (
         EntryFigure.objects.filter(entry__in=entries.values("pk"))
-        .values_list("field__label", "field__unit", "field__category__sort_order", "field_id")
+        .values_list(
+            "field__category__name",
+            "field__label",
+            "field__unit",
+            "field__category__sort_order",
+            "field__sort_order",
+        )
         .annotate(total=Sum("value"), n=Count("pk"))
-        .order_by("field__category__sort_order", "field_id")
+        .order_by("field__category__sort_order", "field__sort_order")
     )
     totals = Chart(
         key="figures",
         title="工作数据累计",
         kind="table",
-        columns=["数据项", "单位", "合计", "涉及纪实条数"],
-        rows=[[label, unit, _fmt(total), n] for label, unit, _o, _f, total, n in totals_rows],
+        columns=["类别", "数据项", "单位", "合计", "涉及纪实条数"],
+        rows=[
+            [category, label, unit, _fmt(total), n]
+            for category, label, unit, _o, _fo, total, n in totals_rows
+        ],
         note="已确认和待确认的纪实都计入；已退回的也计入，便于发现问题。",
     )
     return [activity, mix, totals]
@@ -178,6 +190,26 @@ def quiet_cadres(user: User, *, today: date, limit: int = 50) -> tuple[int, list
     return total, rows
 
 
+def my_secondments(user: User, *, today: date) -> list[dict[str, Any]]:
+    """The cadre's postings, newest first, with days on post so far."""
+    rows = []
+    for s in (
+        Secondment.objects.visible_to(user)
+        .select_related("cohort", "host_unit")
+        .annotate(entries=Count("ledger_entries"))
+        .order_by("-start_date")
+    ):
+        end = min(today, s.actual_end_date or s.planned_end_date)
+        rows.append(
+            {
+                "secondment": s,
+                "days": max(0, (end - s.start_date).days + 1) if s.start_date <= today else 0,
+                "entries": s.entries,  # type: ignore[attr-defined]
+            }
+        )
+    return rows
+
+
 def pending_count(user: User) -> int:
     return Entry.objects.pending_for(user).count()
 
@@ -187,7 +219,12 @@ def dashboard(user: User) -> dict[str, Any]:
     if not user.has_business_role:
         return {"business": False}
     today = timezone.localdate()
-    cards, charts = roster_charts(user)
+    if user.is_cadre:
+        # A cadre's own posting instead of programme-wide roster figures.
+        cards: dict[str, Any] = {"my_secondments": my_secondments(user, today=today)}
+        charts: list[Chart] = []
+    else:
+        cards, charts = roster_charts(user)
     charts += ledger_charts(user, today=today)
     context: dict[str, Any] = {
         "business": True,

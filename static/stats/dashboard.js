@@ -32,7 +32,7 @@
     }
     var horizontal = c.kind === "hbar";
     var categoryAxis = { type: "category", data: c.categories, axisLabel: { width: narrow ? 90 : 180, overflow: "truncate" } };
-    var valueAxis = { type: "value", minInterval: 1 };
+    var valueAxis = { type: "value", minInterval: 1, min: 0 };
     o.tooltip = { trigger: "axis", confine: true, axisPointer: { type: c.kind === "line" ? "line" : "shadow" } };
     o.legend = c.series.length > 1 ? { top: 0, type: "scroll" } : undefined;
     o.grid = { left: 8, right: 24, top: c.series.length > 1 ? 36 : 16, bottom: 8, containLabel: true };

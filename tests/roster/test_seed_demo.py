@@ -33,9 +33,10 @@ def _counts() -> dict[str, int]:
     }
 
 
-def _seed() -> str:
+def _seed(*, ledger: bool = False) -> str:
+    """The roster part by default (seconds); the ledger on request (it writes ~7,000 entries)."""
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", stdout=out, without_ledger=not ledger)
     return out.getvalue()
 
 
@@ -121,3 +122,16 @@ def test_liaisons_have_several_cadres(seeded):
     assert mine.get().status == SecondmentStatus.ACTIVE
     assert mine.get() in Secondment.objects.visible_to(host)
     assert demo_cadre.cadre in Cadre.objects.visible_to(home)
+
+
+def test_demo_has_a_ledger_and_a_second_run_adds_none():
+    from guazhi.ledger.models import Entry, EntryStatus
+
+    first = _seed(ledger=True)
+    count = Entry.objects.count()
+    assert count > 1000
+    assert "工作纪实" in first
+    assert Entry.objects.filter(status=EntryStatus.CONFIRMED).count() > count / 2
+    assert Entry.objects.filter(figures__isnull=False).distinct().count() > count / 2
+    assert "nothing changed" in _seed(ledger=True)
+    assert Entry.objects.count() == count

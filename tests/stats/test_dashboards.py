@@ -47,7 +47,7 @@ def ledger(cadre_user, other_cadre_user, cadre_a, cadre_b):
 def test_admin_totals_cover_the_whole_programme(client_for, programme_admin, ledger):
     context = client_for(programme_admin).get(reverse("home")).context
     figures = _chart(context, "figures")
-    assert figures.rows == [[ledger.label, ledger.unit, "47", 3]]
+    assert figures.rows == [["企业帮扶", ledger.label, ledger.unit, "47", 3]]
     assert dict(_chart(context, "categories").rows) == {"企业帮扶": 3, "信访接待": 1}
     assert _chart(context, "weekly").rows[-1][1] == 3
     assert context["entry_count"] == 4
@@ -55,13 +55,13 @@ def test_admin_totals_cover_the_whole_programme(client_for, programme_admin, led
 
 def test_host_liaison_sees_only_their_towns_work(client_for, host_liaison, ledger):
     context = client_for(host_liaison).get(reverse("home")).context
-    assert _chart(context, "figures").rows == [[ledger.label, ledger.unit, "42", 2]]
+    assert _chart(context, "figures").rows == [["企业帮扶", ledger.label, ledger.unit, "42", 2]]
     assert context["entry_count"] == 3
 
 
 def test_cadre_sees_own_activity_and_no_quiet_list(client_for, other_cadre_user, ledger):
     context = client_for(other_cadre_user).get(reverse("home")).context
-    assert _chart(context, "figures").rows == [[ledger.label, ledger.unit, "5", 1]]
+    assert _chart(context, "figures").rows == [["企业帮扶", ledger.label, ledger.unit, "5", 1]]
     assert "quiet" not in context
 
 
@@ -84,8 +84,8 @@ def test_chart_export_has_the_table_rows_and_is_audited(client_for, programme_ad
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows == [
-        ["数据项", "单位", "合计", "涉及纪实条数"],
-        [ledger.label, ledger.unit, "47", 3],
+        ["类别", "数据项", "单位", "合计", "涉及纪实条数"],
+        ["企业帮扶", ledger.label, ledger.unit, "47", 3],
     ]
     audit = AuditRecord.objects.get(event=Event.EXPORT)
     assert audit.after == {"rows": 1}
@@ -107,3 +107,13 @@ def test_query_count_does_not_grow_with_the_ledger(client_for, programme_admin, 
     with CaptureQueriesContext(connection) as large:
         client.get(reverse("home"))
     assert len(large) == len(small)
+
+
+def test_cadre_home_shows_own_posting_not_programme_figures(client_for, cadre_user, ledger):
+    response = client_for(cadre_user).get(reverse("home"))
+    context = response.context
+    assert "cadre_count" not in context
+    assert {c.key for c in context["charts"]} == {"weekly", "categories", "figures"}
+    (posting,) = context["my_secondments"]
+    assert posting["entries"] == 3
+    assert "柳溪镇 · 镇党委副书记" in response.content.decode()

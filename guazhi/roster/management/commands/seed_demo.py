@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from guazhi.accounts.models import User
+from guazhi.accounts.models import Role, User
 from guazhi.roster import actions, demo_data
 from guazhi.roster.models import Cadre, Cohort, Secondment, Unit, UnitKind
 
@@ -26,18 +26,32 @@ from guazhi.roster.models import Cadre, Cohort, Secondment, Unit, UnitKind
 class Command(BaseCommand):
     help = "载入演示数据（青川市挂职锻炼项目）并创建各角色演示账号；可重复运行。"
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--without-ledger",
+            action="store_true",
+            help="只载入名册和账号，不生成演示工作纪实（测试用，更快）。",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         plan = demo_data.build_plan()
         with transaction.atomic():
-            created = seed(plan)
+            created = seed(plan, ledger=not options["without_ledger"])
         if options["verbosity"] >= 1:
             self.stdout.write(summary(created))
             self.stdout.write(logins_table(plan))
 
 
-def seed(plan: demo_data.Plan) -> dict[str, int]:
+def seed(plan: demo_data.Plan, *, ledger: bool = True) -> dict[str, int]:
     """Write the plan; return how many rows of each kind were created."""
-    created = {"units": 0, "cohorts": 0, "cadres": 0, "secondments": 0, "users": 0}
+    created = {
+        "units": 0,
+        "cohorts": 0,
+        "cadres": 0,
+        "secondments": 0,
+        "users": 0,
+        "entries": 0,
+    }
     units: dict[tuple[str, ...], Unit] = {}
 
     def unit(path: tuple[str, ...], kind: str, order: int) -> Unit:
@@ -148,6 +162,13 @@ def seed(plan: demo_data.Plan) -> dict[str, int]:
         user.set_password(demo_data.PASSWORD)
         user.save()
         created["users"] += 1
+
+    # The ledger sits above the roster; the demo command is the one place that loads both.
+    from guazhi.ledger.demo_data import seed_ledger
+
+    admin = User.objects.filter(role=Role.PROGRAMME_ADMIN).order_by("pk").first()
+    if ledger and admin is not None:
+        created["entries"] = seed_ledger(actor=admin)
     return created
 
 
@@ -162,6 +183,7 @@ def summary(created: dict[str, int]) -> str:
             ("cadres", "干部"),
             ("secondments", "挂职任职"),
             ("users", "账号"),
+            ("entries", "工作纪实"),
         )
     )
     return f"已载入演示数据（新增{counts}）。 / Demo data loaded.\n"
@@ -176,7 +198,6 @@ def _pad(text: str, width: int) -> str:
 
 
 def logins_table(plan: demo_data.Plan) -> str:
-    from guazhi.accounts.models import Role
 
     headers = ("角色 Role", "用户名 Username", "密码 Password", "姓名 Name", "说明 Scope")
     rows = []
