@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import ledger_entry
 from django.urls import reverse
 from ledger_helpers import category
 
 from guazhi.ledger.models import EntryStatus
+from tests.conftest import ledger_entry
 
 
 @pytest.mark.django_db
