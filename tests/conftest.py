@@ -180,6 +180,12 @@ def ledger_entry(secondment: Secondment, user: User | None, **fields):  # type: 
 
 
 @pytest.fixture
+def make_entry():
+    """make_entry(secondment, user, **fields) → an entry written straight to the database."""
+    return ledger_entry
+
+
+@pytest.fixture
 def entry_a(cadre_user, cadre_a):
     """An entry of 张建国 (cadre_a) at 柳溪镇, waiting for confirmation."""
     return ledger_entry(cadre_a.secondments.get(), cadre_user)

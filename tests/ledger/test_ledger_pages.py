@@ -9,7 +9,6 @@ from django.urls import reverse
 from ledger_helpers import category
 
 from guazhi.ledger.models import EntryStatus
-from tests.conftest import ledger_entry
 
 
 @pytest.mark.django_db
@@ -34,11 +33,11 @@ def test_a_cadre_without_a_secondment_on_post_is_told_why(other_cadre_user, clie
 
 @pytest.mark.django_db
 def test_the_list_filters_by_date_category_and_status(
-    cadre_a, cadre_user, programme_admin, client_for
+    cadre_a, cadre_user, programme_admin, client_for, make_entry
 ):
     secondment = cadre_a.secondments.get()
-    ledger_entry(secondment, cadre_user, title="五月走访", date=date(2026, 5, 6))
-    ledger_entry(
+    make_entry(secondment, cadre_user, title="五月走访", date=date(2026, 5, 6))
+    make_entry(
         secondment,
         cadre_user,
         title="四月接访",
@@ -73,9 +72,9 @@ def test_the_list_is_cards_on_a_phone_and_a_table_on_a_desk(entry_a, host_liaiso
 
 @pytest.mark.django_db
 def test_the_queue_holds_only_pending_entries_of_the_liaisons_units(
-    entry_a, entry_b, cadre_a, cadre_user, host_liaison, client_for
+    entry_a, entry_b, cadre_a, cadre_user, host_liaison, client_for, make_entry
 ):
-    ledger_entry(
+    make_entry(
         cadre_a.secondments.get(), cadre_user, title="已确认的纪实", status=EntryStatus.CONFIRMED
     )
     page = client_for(host_liaison).get(reverse("ledger:pending_queue")).text
