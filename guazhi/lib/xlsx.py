@@ -1,23 +1,32 @@
-"""Safe reading and writing of .xlsx workbooks uploaded by and sent to users.
+"""Safe reading and writing of the workbooks uploaded by and sent to users.
 
-Reading (`check_upload` then `open_workbook`): an uploaded file is untrusted. Before openpyxl
-sees it we check, each with its own Chinese message for the person who uploaded it:
+Reading (`check_upload`, then `iter_sheets` or `open_workbook`): an uploaded file is untrusted.
+Before any parser sees it we check, each with its own Chinese message for the person who
+uploaded it:
 
 1. the size against the configured cap (the caller passes `max_bytes`);
-2. the extension (.xlsx; an old .xls gets "save it as .xlsx");
-3. the magic bytes: an .xlsx is a zip (``PK\\x03\\x04``); an OLE2 file (old .xls, or an .xlsx
-   with an opening password) gets its own message;
+2. the extension: .xlsx, or the old .xls and WPS .et; the format is then told by content;
+3. the magic bytes: an .xlsx is a zip (``PK\\x03\\x04``). An OLE2 compound file is an old .xls
+   or .et (a "Workbook" stream: accepted and read with xlrd, which reads values only), an
+   .xlsx with an opening password (an "EncryptedPackage" stream: named as such, not called
+   damaged), or not a workbook at all;
 4. the zip's central directory: entry count, declared total uncompressed size, per-entry
    compression ratio (zip bombs), absolute or ``..`` entry names (path traversal), encrypted
    entries, and the parts every workbook has;
-5. no XML part declares a DOCTYPE: a workbook never needs one, and refusing it removes entity
-   expansion (billion laughs) and external entities (XXE) whatever parser runs later.
+5. every XML part is inflated once, in chunks, before openpyxl parses it: the XML actually
+   inflated is capped in total (`ZipLimits.max_xml_uncompressed`, 32 MB: ratio caps alone let a
+   1.2 MB file expand to 94 MB, which took 229 s to parse), and markup that no spreadsheet
+   program writes is refused — DOCTYPE/ENTITY (entity expansion, XXE), comments, CDATA,
+   processing instructions, and any tag longer than 64 KB (one huge token makes older expat
+   re-scan it on every chunk: a 40 MB comment took 47 s). What openpyxl parses next is
+   therefore bounded in size and in work; the roster reader adds a time limit.
 
 The declared sizes can lie, but `zipfile` never inflates an entry past its declared size, so the
 limits hold for what openpyxl actually reads. openpyxl itself parses defensively too: it uses
 defusedxml's `iterparse` for worksheets whenever defusedxml is installed (`openpyxl.DEFUSEDXML`)
 and, with lxml present, an lxml parser with `resolve_entities=False` for the other parts;
-`open_workbook` refuses to run if defusedxml is missing.
+`open_workbook` refuses to run if defusedxml is missing. An .xls is not compressed, so the upload
+size cap bounds xlrd's work.
 
 Writing (`write_xlsx`): openpyxl write-only mode, bold Chinese header row, column widths, frozen
 header, text format ('@') for identifier columns, and every string that a spreadsheet would run

@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from openpyxl.utils import get_column_letter
 
 from guazhi.lib.cells import (
@@ -305,6 +306,20 @@ def _validate_row(
         issue("actual_end_date", "只有状态为“期满”或“提前结束”时才填写实际结束日期。")
     if actual and start and actual < start:
         issue("actual_end_date", "实际结束日期不能早于开始日期。")
+
+    if not any(i.level == ERROR for i in row_issues):
+        # The model's own rule (the ID number agrees with gender and birth date) has the last
+        # word, so an import can never store what the edit form would refuse.
+        try:
+            Cadre(
+                id_number=values["id_number"],
+                gender=values["gender"],
+                birth_date=values["birth_date"],
+                mobile=values["mobile"],
+            ).clean()
+        except ValidationError as e:
+            for key, messages in e.message_dict.items():
+                issue(key if key in FIELDS_BY_KEY else "id_number", "".join(messages))
 
     blank = [FIELDS_BY_KEY[key].header for key in INCOMPLETE_PROFILE_FIELDS if not text.get(key)]
     if blank:
