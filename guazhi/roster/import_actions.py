@@ -160,6 +160,9 @@ def _commit(*, actor: User, ip: str, pk: int) -> ImportCounts:
     previous = committed_duplicate(ri.sha256)
     if previous is not None:
         raise ImportRefused(duplicate_message(previous))
+    if not (ri.parsed or {}).get("rows"):
+        # Validated before the parsed rows were kept (the file itself is no longer stored).
+        raise ImportRefused("这份名册的校验数据已不存在，请重新上传后再确认导入。")
     rows, issues = _recheck(ri)
     if any(i.level == ERROR for i in issues):
         raise ImportNoLongerValid(issues)

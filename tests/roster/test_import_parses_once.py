@@ -85,3 +85,22 @@ def test_the_cached_rows_keep_types(client_for, programme_admin, units, cohort):
     assert secondment.cadre.birth_date == date.fromisoformat(rows[0]["出生日期"])
     assert secondment.host_unit == units["town_a"]
     assert secondment.cadre.name_pinyin  # the sort key is filled before the bulk insert
+
+
+def test_an_import_without_kept_rows_asks_for_a_new_upload(
+    client_for, programme_admin, units, cohort
+):
+    # e.g. validated before an upgrade, when the file itself was kept instead of parsed rows
+    ri = RosterImport.objects.create(
+        cohort=cohort,
+        file_name="旧名册.xlsx",
+        sha256="b" * 64,
+        uploaded_by=programme_admin,
+        status=RosterImportStatus.VALIDATED,
+        row_count=3,
+    )
+    client = client_for(programme_admin)
+    page = client.post(reverse("roster:import_commit", args=[ri.pk]), follow=True)
+    assert "校验数据已不存在，请重新上传" in page.content.decode()
+    ri.refresh_from_db()
+    assert ri.status == RosterImportStatus.VALIDATED and Secondment.objects.count() == 0
