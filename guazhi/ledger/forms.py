@@ -281,9 +281,3 @@ class EntryFilterForm(BootstrapMixin, forms.Form):
         if d.get("host_unit"):
             entries = entries.filter(secondment__host_unit__path__startswith=d["host_unit"].path)
         return entries
-
-
-class AttachmentForm(forms.Form):
-    """Several files at once (a phone's camera attaches one in one tap)."""
-
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
