@@ -126,6 +126,10 @@ def _check_entry_data(data: EntryData, secondment: Secondment) -> None:
         errors["text"] = "请填写工作内容。"
     if data.place_unit is not None and data.place_text.strip():
         errors["place_text"] = "地点请在单位和其他地点中二选一。"
+    if data.place_unit is not None and not data.place_unit.path.startswith(
+        secondment.host_unit.path
+    ):
+        errors["place_unit"] = "地点只能选择接收单位及其所辖村、社区。"
     if not data.category.is_active:
         errors["category"] = "该类别已停用，请选择其他类别。"
     if errors:

@@ -18,6 +18,7 @@ from guazhi.roster.forms import DATE_INPUT, BootstrapMixin, UnitChoiceField
 from guazhi.roster.models import Cohort, Secondment, Unit
 
 REQUIRED = {"required": "此项为必填项。"}
+STALE_PAGE = "页面已过期，请刷新后重新填写。"
 
 
 class EntryForm(BootstrapMixin, forms.Form):
@@ -66,8 +67,12 @@ class EntryForm(BootstrapMixin, forms.Form):
         required=False,
         error_messages={"max_length": "标签合计不能超过 200 个字。"},
     )
-    client_uuid = forms.UUIDField(widget=forms.HiddenInput, required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    client_uuid = forms.UUIDField(
+        widget=forms.HiddenInput, required=False, error_messages={"invalid": STALE_PAGE}
+    )
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, error_messages={"invalid": STALE_PAGE}
+    )
 
     def __init__(self, *args: Any, secondment: Secondment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

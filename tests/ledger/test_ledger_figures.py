@@ -119,3 +119,23 @@ def test_dates_outside_the_secondment_are_refused(cadre_user, cadre_a):
             data=entry_data(date=date(2026, 1, 5)),
         )
     assert "不能早于挂职开始日期" in refused.value.messages[0]
+
+
+@pytest.mark.django_db
+def test_the_place_is_a_unit_of_the_host_or_free_text(cadre_user, cadre_a, units):
+    secondment = cadre_a.secondments.get()
+    entry, _ = actions.create_entry(
+        actor=cadre_user, secondment=secondment, data=entry_data(place_unit=units["village_a"])
+    )
+    assert entry.place == "石桥村"
+    with pytest.raises(ValidationError) as refused:
+        actions.create_entry(
+            actor=cadre_user, secondment=secondment, data=entry_data(place_unit=units["town_b"])
+        )
+    assert "只能选择接收单位及其所辖村、社区" in refused.value.messages[0]
+    with pytest.raises(ValidationError, match="二选一"):
+        actions.create_entry(
+            actor=cadre_user,
+            secondment=secondment,
+            data=entry_data(place_unit=units["village_a"], place_text="村委会"),
+        )
