@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "guazhi.audit",
     "guazhi.roster",
     "guazhi.ledger",
+    "guazhi.projects",
+    "guazhi.contacts",
     "guazhi.stats",
 ]
 

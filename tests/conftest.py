@@ -224,3 +224,89 @@ def attachment_a(entry_a, cadre_user, media_root):
         sha256="0" * 64,
         uploaded_by=cadre_user,
     )
+
+
+
+# --- Key projects, paired contacts, problems -----------------------------------------------------
+
+
+def key_project(secondment: Secondment, user: User | None, **fields):  # type: ignore[no-untyped-def]
+    """A project with the default template's milestones, written straight to the database."""
+    from decimal import Decimal
+
+    from guazhi.projects.models import Milestone, MilestoneTemplate, Project
+
+    template = MilestoneTemplate.objects.get(is_default=True)
+    values = {
+        "name": "盐穴压缩空气储能电站项目",
+        "investment": Decimal("550000"),
+        "target": "年底前开工",
+        "target_date": date(2026, 12, 31),
+        **fields,
+    }
+    project = Project.objects.create(
+        secondment=secondment, template=template, created_by=user, **values
+    )
+    for i, step in enumerate(template.steps.all(), start=1):
+        Milestone.objects.create(project=project, name=step.name, sort_order=i)
+    return project
+
+
+@pytest.fixture
+def project_a(cadre_user, cadre_a):
+    """张建国's project at 柳溪镇, with the default template's seven milestones."""
+    return key_project(cadre_a.secondments.get(), cadre_user)
+
+
+@pytest.fixture
+def project_b(other_cadre_user, cadre_b):
+    return key_project(cadre_b.secondments.get(), other_cadre_user, name="东关街道老旧小区改造")
+
+
+def paired_contact(secondment: Secondment, user: User | None, **fields):  # type: ignore[no-untyped-def]
+    from guazhi.contacts.models import Contact, ContactKind
+
+    values = {
+        "kind": ContactKind.HOUSEHOLD,
+        "name": "王德福",
+        "phone": "13911112222",
+        "id_number": "11010519600315003X",
+        **fields,
+    }
+    return Contact.objects.create(secondment=secondment, created_by=user, **values)
+
+
+@pytest.fixture
+def contact_a(cadre_user, cadre_a, units):
+    """A household 张建国 is paired with, in 石桥村, with phone and ID numbers."""
+    return paired_contact(cadre_a.secondments.get(), cadre_user, unit=units["village_a"])
+
+
+@pytest.fixture
+def contact_b(other_cadre_user, cadre_b):
+    return paired_contact(
+        cadre_b.secondments.get(), other_cadre_user, name="赵信访", kind="petitioner"
+    )
+
+
+def field_problem(secondment: Secondment, user: User | None, **fields):  # type: ignore[no-untyped-def]
+    from guazhi.contacts.models import Problem
+
+    values = {
+        "found_date": date(2026, 5, 6),
+        "description": "石桥村灌溉渠年久失修，春灌期间漏水严重。",
+        "owner": "镇农业农村办",
+        "deadline": date(2026, 6, 30),
+        **fields,
+    }
+    return Problem.objects.create(secondment=secondment, created_by=user, **values)
+
+
+@pytest.fixture
+def problem_a(cadre_user, cadre_a):
+    return field_problem(cadre_a.secondments.get(), cadre_user)
+
+
+@pytest.fixture
+def problem_b(other_cadre_user, cadre_b):
+    return field_problem(cadre_b.secondments.get(), other_cadre_user, description="小区路灯不亮")

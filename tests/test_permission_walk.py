@@ -154,6 +154,39 @@ CASES: list[Case] = [
     Case(
         "ledger:attachment_delete", only(CADRE, status=FOUND), target="attachment_a", method="POST"
     ),
+    # --- Key projects: the cadre registers and updates their own; liaisons and the admin read
+    # (scoped like the roster); the admin keeps the milestone templates; IT admins see nothing.
+    Case("projects:project_list", only(*BUSINESS)),
+    Case("projects:project_create", only(CADRE, OTHER_CADRE)),
+    Case("projects:project_detail", only(ADMIN, HOST, HOME, CADRE), target="project_a"),
+    Case("projects:project_detail", only(ADMIN, OTHER_CADRE), target="project_b"),
+    Case("projects:project_edit", only(CADRE), target="project_a"),
+    Case("projects:project_edit", only(OTHER_CADRE), target="project_b"),
+    Case("projects:update_add", only(CADRE, status=FOUND), target="project_a", method="POST"),
+    Case("projects:update_add", only(OTHER_CADRE, status=FOUND), target="project_b", method="POST"),
+    Case("projects:milestone_edit", only(CADRE), target="milestone_a"),
+    Case("projects:milestone_edit", only(OTHER_CADRE), target="milestone_b"),
+    Case("projects:template_list", only(ADMIN)),
+    Case("projects:template_create", only(ADMIN)),
+    Case("projects:template_edit", only(ADMIN), target="milestone_template"),
+    # --- Paired contacts and problems: the same rule; full phone and ID numbers only for the
+    # paired cadre and the programme admin, through an audited POST.
+    Case("contacts:contact_list", only(*BUSINESS)),
+    Case("contacts:contact_create", only(CADRE, OTHER_CADRE)),
+    Case("contacts:contact_detail", only(ADMIN, HOST, HOME, CADRE), target="contact_a"),
+    Case("contacts:contact_detail", only(ADMIN, OTHER_CADRE), target="contact_b"),
+    Case("contacts:contact_edit", only(CADRE), target="contact_a"),
+    Case("contacts:contact_edit", only(OTHER_CADRE), target="contact_b"),
+    Case("contacts:contact_reveal", only(ADMIN, CADRE), target="contact_a", method="POST"),
+    Case("contacts:contact_reveal", only(ADMIN, OTHER_CADRE), target="contact_b", method="POST"),
+    Case("contacts:visit_add", only(CADRE, status=FOUND), target="contact_a", method="POST"),
+    Case("contacts:visit_add", only(OTHER_CADRE, status=FOUND), target="contact_b", method="POST"),
+    Case("contacts:problem_list", only(*BUSINESS)),
+    Case("contacts:problem_create", only(CADRE, OTHER_CADRE)),
+    Case("contacts:problem_detail", only(ADMIN, HOST, HOME, CADRE), target="problem_a"),
+    Case("contacts:problem_detail", only(ADMIN, OTHER_CADRE), target="problem_b"),
+    Case("contacts:problem_edit", only(CADRE), target="problem_a"),
+    Case("contacts:problem_edit", only(OTHER_CADRE), target="problem_b"),
 ]
 
 
@@ -221,6 +254,12 @@ def world(
     entry_a,
     entry_b,
     attachment_a,
+    project_a,
+    project_b,
+    contact_a,
+    contact_b,
+    problem_a,
+    problem_b,
 ):
     users = {
         ADMIN: programme_admin,
@@ -259,6 +298,15 @@ def world(
         "entry_a": entry_a.pk,
         "entry_b": entry_b.pk,
         "attachment_a": attachment_a.pk,
+        "project_a": project_a.pk,
+        "project_b": project_b.pk,
+        "milestone_a": project_a.milestones.first().pk,
+        "milestone_b": project_b.milestones.first().pk,
+        "milestone_template": project_a.template_id,
+        "contact_a": contact_a.pk,
+        "contact_b": contact_b.pk,
+        "problem_a": problem_a.pk,
+        "problem_b": problem_b.pk,
     }
     return users, targets
 
