@@ -152,7 +152,7 @@ def commit_import(*, actor: User, ip: str = "", roster_import: RosterImport) -> 
 
 
 def _commit(*, actor: User, ip: str, pk: int) -> ImportCounts:
-    ri = RosterImport.objects.select_for_update().select_related("cohort").get(pk=pk)
+    ri = RosterImport.objects.select_for_update(of=("self",)).select_related("cohort").get(pk=pk)
     if ri.status == RosterImportStatus.COMMITTED:
         raise ImportRefused("该文件已经导入，不能重复导入。")
     if ri.status != RosterImportStatus.VALIDATED:
