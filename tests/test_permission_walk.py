@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from guazhi.accounts.models import Role, User
-from guazhi.roster.models import Cohort, RosterImport, RosterImportStatus
+from guazhi.roster.models import Cohort, RosterImport, RosterImportStatus, Unit
 
 ANONYMOUS = "anonymous"
 ADMIN = "programme_admin"
@@ -94,17 +94,22 @@ CASES: list[Case] = [
     Case("audit:record_export", only(AUDIT)),
     # --- Roster: cadres --------------------------------------------------------------------
     Case("roster:cadre_list", only(*BUSINESS)),
+    Case("roster:cadre_create", only(ADMIN)),
+    Case("roster:secondment_create", only(ADMIN), target="cadre_a"),
     Case("roster:cadre_detail", only(ADMIN, HOST, HOME, CADRE), target="cadre_a"),
     Case("roster:cadre_detail", only(ADMIN, OTHER_CADRE), target="cadre_b"),
     Case("roster:cadre_edit", only(ADMIN), target="cadre_a"),
     Case("roster:cadre_edit", only(ADMIN), target="cadre_b"),
-    Case("roster:cadre_reveal", only(ADMIN, CADRE), target="cadre_a", method="POST"),
+    # The host liaison sees the mobile (audited) of cadres posted to their town.
+    Case("roster:cadre_reveal", only(ADMIN, HOST, CADRE), target="cadre_a", method="POST"),
     Case("roster:cadre_reveal", only(ADMIN, OTHER_CADRE), target="cadre_b", method="POST"),
     # --- Roster: secondments ---------------------------------------------------------------
     Case("roster:secondment_list", only(*BUSINESS)),
     Case("roster:secondment_detail", only(ADMIN, HOST, HOME, CADRE), target="secondment_a"),
     Case("roster:secondment_detail", only(ADMIN, OTHER_CADRE), target="secondment_b"),
     Case("roster:secondment_edit", only(ADMIN), target="secondment_a"),
+    Case("roster:secondment_duties", only(ADMIN, HOST), target="secondment_a"),
+    Case("roster:secondment_duties", only(ADMIN), target="secondment_b"),
     Case(
         "roster:secondment_status",
         only(ADMIN, status=FOUND),
@@ -116,6 +121,8 @@ CASES: list[Case] = [
     Case("roster:cohort_create", only(ADMIN)),
     Case("roster:cohort_detail", only(*BUSINESS), target="cohort"),
     Case("roster:cohort_detail", only(ADMIN), target="empty_cohort"),
+    Case("roster:cohort_edit", only(ADMIN), target="cohort"),
+    Case("roster:unit_edit", only(ADMIN), target="village_a"),
     Case("roster:unit_list", only(ADMIN)),
     Case("roster:unit_create", only(ADMIN)),
     # --- Roster: import and export (programme admin only) ----------------------------------
@@ -295,6 +302,7 @@ def world(
         "cohort": cohort.pk,
         "empty_cohort": empty_cohort.pk,
         "roster_import": roster_import.pk,
+        "village_a": Unit.objects.get(name="石桥村").pk,
         "entry_a": entry_a.pk,
         "entry_b": entry_b.pk,
         "attachment_a": attachment_a.pk,

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from guazhi.accounts.models import User
-from guazhi.roster.models import Cadre, Cohort, Secondment
+from guazhi.roster.models import Cadre, Cohort, Secondment, Unit
 
 
 def business_user(request: HttpRequest) -> User:
@@ -48,3 +48,32 @@ def get_visible_secondment(request: HttpRequest, pk: int) -> Secondment:
 def get_visible_cohort(request: HttpRequest, pk: int) -> Cohort:
     user = business_user(request)
     return get_object_or_404(Cohort.objects.visible_to(user), pk=pk)
+
+
+def get_hosted_secondment(request: HttpRequest, pk: int) -> Secondment:
+    """A secondment the user may act on as its host: the programme admin, or the host liaison
+    of the host unit (or a unit above it). Everyone else gets 404."""
+    user = business_user(request)
+    if not (user.is_programme_admin or user.is_host_liaison):
+        raise Http404
+    secondment = get_visible_secondment(request, pk)
+    if user.is_host_liaison and not (
+        user.unit is not None and secondment.host_unit.path.startswith(user.unit.path)
+    ):
+        raise Http404
+    return secondment
+
+
+def get_editable_cohort(request: HttpRequest, pk: int) -> Cohort:
+    programme_admin(request)
+    return get_visible_cohort(request, pk)
+
+
+def get_editable_unit(request: HttpRequest, pk: int) -> Unit:
+    user = programme_admin(request)
+    return get_object_or_404(Unit.objects.visible_to(user), pk=pk)
+
+
+def may_see_mobile(user: User, cadre: Cadre) -> bool:
+    """A host liaison may call the cadres posted to them (an audited look at the mobile)."""
+    return user.is_host_liaison

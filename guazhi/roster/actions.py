@@ -44,7 +44,13 @@ SECONDMENT_FIELDS = (
     "start_date",
     "planned_end_date",
     "actual_end_date",
+    "category",
+    "programme",
+    "sending_level",
+    "in_resume",
 )
+# What the host unit decides about a cadre posted to it (分管工作 and the paired villages).
+DUTY_FIELDS = ("duties",)
 COHORT_FIELDS = ("name", "year", "start_date", "end_date", "description")
 UNIT_FIELDS = ("name", "kind", "parent", "sort_order")
 SERVER_ACTOR = "系统"  # the audit log's name for changes made by the server (commands)
@@ -130,7 +136,8 @@ def _edit(
         if not changed:
             return {}
         locked.version += 1
-        locked.save(update_fields=[*changed, "version", "updated_at"])
+        stamps = ["version"] + (["updated_at"] if hasattr(locked, "updated_at") else [])
+        locked.save(update_fields=[*changed, *stamps])
         before, after = _diff(before, snapshot(locked, changed))
         _audit(actor=actor, ip=ip, event=Event.EDIT, obj=locked, before=before, after=after)
         return after
@@ -206,16 +213,23 @@ def reveal_personal_data(*, actor: User, ip: str = "", cadre: Cadre) -> None:
 
 
 def change_secondment_status(
-    *, actor: User | None, ip: str = "", secondment: Secondment, status: str, on: date
+    *,
+    actor: User | None,
+    ip: str = "",
+    secondment: Secondment,
+    status: str,
+    on: date,
+    reason: str = "",
 ) -> Secondment:
-    """待报到 → 在岗 → 期满 / 提前结束. Raises ValidationError (Chinese) on any other move."""
+    """待报到 → 在岗 → 期满 / 提前结束 (with a reason). Raises ValidationError (Chinese) on any
+    other move."""
     with transaction.atomic():
         locked = Secondment.objects.select_for_update().get(pk=secondment.pk)
-        fields = ("status", "actual_end_date")
+        fields = ("status", "actual_end_date", "end_reason")
         before = snapshot(locked, fields)
-        locked.move_to(status, on=on)
+        locked.move_to(status, on=on, reason=reason)
         locked.version += 1
-        locked.save(update_fields=["status", "actual_end_date", "version", "updated_at"])
+        locked.save(update_fields=[*fields, "version", "updated_at"])
         before, after = _diff(before, snapshot(locked, fields))
         _audit(
             actor=actor,
@@ -305,3 +319,68 @@ def move_unit(*, actor: User | None, ip: str = "", unit: Unit, parent: Unit | No
             detail=f"移动单位（含 {len(below)} 个下级单位）",
         )
         return locked
+
+
+def set_duties(
+    *,
+    actor: User,
+    ip: str = "",
+    secondment: Secondment,
+    duties: str,
+    paired_units: list[Unit],
+    version: int | None,
+) -> dict[str, Any]:
+    """The host unit assigns duties (分管工作) and paired villages or enterprises (包联)."""
+    with transaction.atomic():
+        locked = Secondment.objects.select_for_update().get(pk=secondment.pk)
+        if version is not None and locked.version != version:
+            raise StaleEdit("这条挂职任职")
+        old_units = sorted(str(u) for u in locked.paired_units.all())
+        new_units = sorted(str(u) for u in paired_units)
+        before, after = {}, {}
+        if locked.duties != duties:
+            before["duties"], after["duties"] = locked.duties, duties
+            locked.duties = duties
+        if old_units != new_units:
+            before["paired_units"], after["paired_units"] = (
+                "、".join(old_units),
+                "、".join(new_units),
+            )
+            locked.paired_units.set(paired_units)
+        if not after:
+            return {}
+        locked.version += 1
+        locked.save(update_fields=["duties", "version", "updated_at"])
+        _audit(actor=actor, ip=ip, event=Event.EDIT, obj=locked, before=before, after=after)
+        return after
+
+
+def reveal_mobile(*, actor: User, ip: str = "", cadre: Cadre) -> None:
+    """Audit a host liaison's look at the mobile number of a cadre posted to them."""
+    with transaction.atomic():
+        _audit(actor=actor, ip=ip, event=Event.REVEAL, obj=cadre, detail="查看手机号")
+
+
+def update_unit(
+    *, actor: User | None, ip: str = "", unit: Unit, values: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Rename a unit, change its kind or order; a new parent goes through move_unit (the
+    subtree's paths change with it)."""
+    # Compare with the stored row: a bound form has already changed `unit` in memory.
+    stored_parent_id = Unit.objects.filter(pk=unit.pk).values_list("parent_id", flat=True).get()
+    parent = values.get("parent")
+    moved = {}
+    if "parent" in values and (parent.pk if parent else None) != stored_parent_id:
+        moved = {"parent": str(parent) if parent else None}
+        move_unit(actor=actor, ip=ip, unit=unit, parent=parent)
+    with transaction.atomic():
+        locked = Unit.objects.select_for_update().get(pk=unit.pk)
+        own = {k: v for k, v in values.items() if k in ("name", "kind", "sort_order")}
+        before = snapshot(locked, own)
+        changed = apply_changes(locked, own)
+        if not changed:
+            return moved
+        locked.save(update_fields=changed)
+        before, after = _diff(before, snapshot(locked, changed))
+        _audit(actor=actor, ip=ip, event=Event.EDIT, obj=locked, before=before, after=after)
+        return {**moved, **after}

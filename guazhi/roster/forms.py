@@ -13,6 +13,7 @@ from guazhi.accounts.models import User
 from guazhi.lib.identity import InvalidValue, normalize_id_number, normalize_mobile
 from guazhi.roster.actions import CADRE_FIELDS, SECONDMENT_FIELDS
 from guazhi.roster.models import (
+    PROGRAMME_SUGGESTIONS,
     Cadre,
     CadreQuerySet,
     Cohort,
@@ -20,6 +21,7 @@ from guazhi.roster.models import (
     SecondmentQuerySet,
     SecondmentStatus,
     Unit,
+    UnitKind,
 )
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -246,15 +248,73 @@ class SecondmentForm(BootstrapMixin, VersionedForm):
             "start_date": DATE_INPUT,
             "planned_end_date": DATE_INPUT,
             "actual_end_date": DATE_INPUT,
+            "programme": forms.TextInput(attrs={"list": "programme-suggestions"}),
         }
         help_texts = {"duties": "每行一项，例如：营商环境、企业服务。"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["host_unit"].queryset = Unit.objects.all()  # type: ignore[attr-defined]
+        self.programme_suggestions = PROGRAMME_SUGGESTIONS
         if self.instance.status not in (SecondmentStatus.COMPLETED, SecondmentStatus.ENDED_EARLY):
             # The actual end is set by the status change (期满 / 提前结束), not typed in.
             del self.fields["actual_end_date"]
+
+
+class SecondmentCreateForm(SecondmentForm):
+    """A new posting for a cadre: the cohort too (one posting per cadre and cohort)."""
+
+    cohort = forms.ModelChoiceField(
+        label="批次", queryset=Cohort.objects.all(), empty_label="请选择批次"
+    )
+
+    field_order = ["cohort", *SECONDMENT_FIELDS]
+
+    def __init__(self, *args: Any, cadre: Cadre, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cadre = cadre
+        self.fields.pop("actual_end_date", None)
+        self.fields.pop("version", None)
+
+    def clean_cohort(self) -> Cohort:
+        cohort = self.cleaned_data["cohort"]
+        if Secondment.objects.filter(cadre=self.cadre, cohort=cohort).exists():
+            raise forms.ValidationError(f"{self.cadre.name}在“{cohort}”已有挂职任职，不能重复。")
+        return cohort
+
+
+class DutiesForm(BootstrapMixin, forms.Form):
+    """The host unit's part: duties and the villages or enterprises the cadre is paired with."""
+
+    duties = forms.CharField(
+        label="分管工作",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="每行一项，例如：营商环境、企业服务。",
+    )
+    paired_units = forms.ModelMultipleChoiceField(
+        label="包联村（社区）、企业",
+        required=False,
+        queryset=Unit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="接收单位辖区内的村、社区和企业。",
+    )
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, error_messages={"required": "页面已过期，请重新打开后再修改。"}
+    )
+
+    def __init__(self, *args: Any, secondment: Secondment, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["paired_units"].queryset = (  # type: ignore[attr-defined]
+            Unit.objects.subtree(secondment.host_unit)
+            .filter(kind__in=[UnitKind.VILLAGE, UnitKind.COMMUNITY, UnitKind.ENTERPRISE])
+            .order_by("path")
+        )
+        self.fields["paired_units"].widget.attrs["class"] = ""
+        self.initial.setdefault("duties", secondment.duties)
+        self.initial.setdefault("paired_units", list(secondment.paired_units.all()))
+        self.initial.setdefault("version", secondment.version)
 
 
 class StatusChangeForm(forms.Form):
@@ -263,6 +323,7 @@ class StatusChangeForm(forms.Form):
         error_messages={"invalid_choice": "无效的状态。", "required": "请选择要变更的状态。"},
     )
     on = forms.DateField(label="日期", required=False, widget=DATE_INPUT)
+    reason = forms.CharField(label="原因", required=False, max_length=200)
 
     def clean_on(self) -> Any:
         return self.cleaned_data.get("on") or timezone.localdate()
@@ -271,7 +332,7 @@ class StatusChangeForm(forms.Form):
 # --- Cohorts and units ------------------------------------------------------------------------
 
 
-class CohortForm(BootstrapMixin, forms.ModelForm):
+class CohortForm(BootstrapMixin, VersionedForm):
     class Meta:
         model = Cohort
         fields = ["name", "year", "start_date", "end_date", "description"]

@@ -359,6 +359,24 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+class SecondmentCategory(models.TextChoices):
+    SENT = "sent", "派出挂职"
+    RECEIVED = "received", "接收挂职"
+    PAIRED_ASSISTANCE = "paired", "对口帮扶·东西部协作"
+    VILLAGE = "village", "驻村"
+
+
+class SendingLevel(models.TextChoices):
+    PROVINCE = "province", "省级"
+    CITY = "city", "市级"
+    COUNTY = "county", "县级"
+    TOWNSHIP = "township", "乡镇级"
+
+
+# Suggestions for Secondment.programme (any text is allowed: programmes have local names).
+PROGRAMME_SUGGESTIONS = ("墩苗历练", "东西部协作", "对口支援", "乡村振兴驻村", "优秀年轻干部培养")
+
+
 class SecondmentQuerySet(models.QuerySet["Secondment"]):
     def visible_to(self, user: User) -> SecondmentQuerySet:
         if user.is_programme_admin:
@@ -394,6 +412,27 @@ class Secondment(models.Model):
     )
     status = models.CharField(
         "状态", max_length=16, choices=SecondmentStatus.choices, default=SecondmentStatus.PENDING
+    )
+    # What the best cadre systems record about a posting.
+    category = models.CharField(
+        "挂职类别",
+        max_length=16,
+        choices=SecondmentCategory.choices,
+        default=SecondmentCategory.SENT,
+    )
+    programme = models.CharField(
+        "所属项目", max_length=50, blank=True, help_text="例如：墩苗历练、东西部协作。"
+    )
+    sending_level = models.CharField(
+        "派出机关层级", max_length=16, choices=SendingLevel.choices, blank=True
+    )
+    in_resume = models.BooleanField(
+        "写入任免审批表", default=False, help_text="挂职经历是否写入干部任免审批表（简历）。"
+    )
+    end_reason = models.CharField("提前结束原因", max_length=200, blank=True)
+    # Villages and enterprises the host unit pairs the cadre with (包联/挂钩联系).
+    paired_units = models.ManyToManyField(
+        Unit, verbose_name="包联村（社区）、企业", blank=True, related_name="paired_secondments"
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -437,8 +476,11 @@ class Secondment(models.Model):
     def can_move_to(self, status: str) -> bool:
         return status in ALLOWED_TRANSITIONS[self.status]
 
-    def move_to(self, status: str, *, on: date) -> None:
-        """Change status in memory, enforcing the transitions; the caller saves and audits."""
+    def move_to(self, status: str, *, on: date, reason: str = "") -> None:
+        """Change status in memory, enforcing the transitions; the caller saves and audits.
+        Ending early needs a reason."""
+        if status == SecondmentStatus.ENDED_EARLY and not reason.strip():
+            raise ValidationError("提前结束挂职须填写原因。")
         if not self.can_move_to(status):
             raise ValidationError(
                 f"状态不能从“{self.get_status_display()}”变为“{SecondmentStatus(status).label}”。"
@@ -448,6 +490,8 @@ class Secondment(models.Model):
             if on < self.start_date:
                 raise ValidationError("结束日期不能早于开始日期。")
             self.actual_end_date = on
+        if status == SecondmentStatus.ENDED_EARLY:
+            self.end_reason = reason.strip()[:200]
 
     @property
     def duty_list(self) -> list[str]:

@@ -27,6 +27,7 @@ from guazhi.roster.access import (
     get_visible_cohort,
     get_visible_secondment,
     may_reveal,
+    may_see_mobile,
     programme_admin,
 )
 from guazhi.roster.forms import (
@@ -84,7 +85,9 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _cadre_page(request: HttpRequest, cadre: Cadre, *, revealed: bool) -> HttpResponse:
+def _cadre_page(
+    request: HttpRequest, cadre: Cadre, *, revealed: bool, mobile_revealed: bool = False
+) -> HttpResponse:
     user = business_user(request)
     secondments = (
         Secondment.objects.visible_to(user)
@@ -99,7 +102,9 @@ def _cadre_page(request: HttpRequest, cadre: Cadre, *, revealed: bool) -> HttpRe
             "cadre": cadre,
             "secondments": secondments,
             "revealed": revealed,
+            "mobile_revealed": mobile_revealed or revealed,
             "can_reveal": may_reveal(user, cadre),
+            "can_see_mobile": may_see_mobile(user, cadre),
             "can_edit": user.is_programme_admin,
         },
     )
@@ -110,14 +115,20 @@ def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def cadre_reveal(request: HttpRequest, pk: int) -> HttpResponse:
-    """Show the full ID and mobile numbers, once, after writing the audit record."""
+    """Show the full ID and mobile numbers (the host liaison: the mobile only), once, after
+    writing the audit record."""
     cadre = get_visible_cadre(request, pk)
-    if not may_reveal(business_user(request), cadre):
+    user = business_user(request)
+    if not (may_reveal(user, cadre) or may_see_mobile(user, cadre)):
         raise Http404
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    actions.reveal_personal_data(actor=business_user(request), ip=client_ip(request), cadre=cadre)
-    response = _cadre_page(request, cadre, revealed=True)
+    if may_reveal(user, cadre):
+        actions.reveal_personal_data(actor=user, ip=client_ip(request), cadre=cadre)
+        response = _cadre_page(request, cadre, revealed=True)
+    else:
+        actions.reveal_mobile(actor=user, ip=client_ip(request), cadre=cadre)
+        response = _cadre_page(request, cadre, revealed=False, mobile_revealed=True)
     add_never_cache_headers(response)
     return response
 
@@ -168,25 +179,54 @@ def secondment_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _is_host(user: Any, secondment: Secondment) -> bool:
+    return bool(
+        user.is_host_liaison
+        and user.unit is not None
+        and secondment.host_unit.path.startswith(user.unit.path)
+    )
+
+
+def _allowed_transitions(user: Any, secondment: Secondment) -> list[SecondmentStatus]:
+    """The admin moves a posting along its whole life; the host liaison confirms arrival
+    (报到: 待报到 → 在岗) of cadres posted to their unit."""
+    if user.is_programme_admin:
+        return secondment.allowed_next_statuses()
+    if _is_host(user, secondment):
+        return [s for s in secondment.allowed_next_statuses() if s == SecondmentStatus.ACTIVE]
+    return []
+
+
 def secondment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     secondment = get_visible_secondment(request, pk)
     user = business_user(request)
-    transitions = []
-    if user.is_programme_admin:
-        transitions = [
-            {"value": s.value, "label": s.label, "needs_date": s in _ENDING}
-            for s in secondment.allowed_next_statuses()
-        ]
+    transitions = [
+        {
+            "value": s.value,
+            "label": "确认报到" if s == SecondmentStatus.ACTIVE else f"变更为“{s.label}”",
+            "needs_date": s in _ENDING,
+            "needs_reason": s == SecondmentStatus.ENDED_EARLY,
+        }
+        for s in _allowed_transitions(user, secondment)
+    ]
     return render(
         request,
         "roster/secondment_detail.html",
-        {"s": secondment, "transitions": transitions, "can_edit": user.is_programme_admin},
+        {
+            "s": secondment,
+            "transitions": transitions,
+            "can_edit": user.is_programme_admin,
+            "can_assign_duties": user.is_programme_admin or _is_host(user, secondment),
+            "paired_units": secondment.paired_units.order_by("path"),
+        },
     )
 
 
 def secondment_status(request: HttpRequest, pk: int) -> HttpResponse:
-    programme_admin(request)
+    user = business_user(request)
     secondment = get_visible_secondment(request, pk)
+    if not _allowed_transitions(user, secondment) and not user.is_programme_admin:
+        raise Http404
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = StatusChangeForm(request.POST)
@@ -195,13 +235,17 @@ def secondment_status(request: HttpRequest, pk: int) -> HttpResponse:
             request, "；".join(str(e) for errors in form.errors.values() for e in errors)
         )
         return redirect(secondment)
+    if form.cleaned_data["status"] not in _allowed_transitions(user, secondment):
+        messages.error(request, "您不能进行这项状态变更。")
+        return redirect(secondment)
     try:
         changed = actions.change_secondment_status(
-            actor=business_user(request),
+            actor=user,
             ip=client_ip(request),
             secondment=secondment,
             status=form.cleaned_data["status"],
             on=form.cleaned_data["on"],
+            reason=form.cleaned_data["reason"],
         )
     except ValidationError as e:
         messages.error(request, "".join(e.messages))
