@@ -161,6 +161,12 @@ CASES: list[Case] = [
     Case(
         "ledger:attachment_delete", only(CADRE, status=FOUND), target="attachment_a", method="POST"
     ),
+    # The programme admin maintains the categories and their figure fields.
+    Case("ledger:category_list", only(ADMIN)),
+    Case("ledger:category_create", only(ADMIN)),
+    Case("ledger:category_edit", only(ADMIN), target="category"),
+    Case("ledger:figure_create", only(ADMIN), target="category"),
+    Case("ledger:figure_edit", only(ADMIN), target="figure_field"),
     # --- Key projects: the cadre registers and updates their own; liaisons and the admin read
     # (scoped like the roster); the admin keeps the milestone templates; IT admins see nothing.
     Case("projects:project_list", only(*BUSINESS)),
@@ -306,6 +312,8 @@ def world(
         "entry_a": entry_a.pk,
         "entry_b": entry_b.pk,
         "attachment_a": attachment_a.pk,
+        "category": entry_a.category_id,
+        "figure_field": entry_a.category.figure_fields.first().pk,
         "project_a": project_a.pk,
         "project_b": project_b.pk,
         "milestone_a": project_a.milestones.first().pk,

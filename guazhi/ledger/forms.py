@@ -286,3 +286,40 @@ class EntryFilterForm(BootstrapMixin, forms.Form):
         if d.get("host_unit"):
             entries = entries.filter(secondment__host_unit__path__startswith=d["host_unit"].path)
         return entries
+
+
+# --- Categories (programme admin) -------------------------------------------------------------
+
+
+class CategoryForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = ["name", "sort_order", "is_active"]
+        error_messages = {
+            "name": {
+                "required": "请填写类别名称。",
+                "max_length": "类别名称不能超过 20 个字。",
+                "unique": "该类别已存在。",
+            },
+            "sort_order": {"invalid": "排序请填写整数。", "min_value": "排序不能为负数。"},
+        }
+        help_texts = {"is_active": "停用后不再出现在填写页面，已有纪实不受影响。"}
+
+
+class FigureFieldForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = FigureField
+        fields = ["label", "unit", "kind", "sort_order"]
+        error_messages = {
+            "label": {"required": "请填写数据项名称。", "max_length": "名称不能超过 20 个字。"},
+            "unit": {
+                "required": "请填写单位，如 家、户、万元、人次。",
+                "max_length": "单位不能超过 10 个字。",
+            },
+            "kind": {"invalid_choice": "请选择整数或小数。"},
+            "sort_order": {"invalid": "排序请填写整数。", "min_value": "排序不能为负数。"},
+        }
+        help_texts = {
+            "label": "如：走访企业、协调贷款。",
+            "kind": "计数的（家、户、人次）选整数；金额、时长选小数（最多两位）。",
+        }

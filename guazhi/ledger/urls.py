@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guazhi.ledger import views
+from guazhi.ledger import views, views_categories
 
 app_name = "ledger"
 
@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.entry_list, name="entry_list"),
     path("pending/", views.pending_queue, name="pending_queue"),
     path("sw.js", views.service_worker, name="service_worker"),
+    path("categories/", views_categories.category_list, name="category_list"),
+    path("categories/new/", views_categories.category_create, name="category_create"),
+    path("categories/<int:pk>/", views_categories.category_edit, name="category_edit"),
+    path("categories/<int:pk>/figures/new/", views_categories.figure_create, name="figure_create"),
+    path("figures/<int:pk>/", views_categories.figure_edit, name="figure_edit"),
     path("new/", views.entry_create, name="entry_create"),
     path("<int:pk>/", views.entry_detail, name="entry_detail"),
     path("<int:pk>/edit/", views.entry_edit, name="entry_edit"),
