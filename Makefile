@@ -32,13 +32,19 @@ migrate: install
 demo: migrate
 	$(PY) manage.py seed_demo
 
-# The demo runs as users see it: DEBUG off, the app's own Chinese error pages.
-run: demo
+# The server and the background worker (django-tasks' db_worker: large exports) run together;
+# when the server stops (Ctrl-C, or it exits), the worker is stopped too: no orphan process.
+SERVE = $(PY) manage.py db_worker --interval 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# For developers: Django's debug pages and auto-reload.
+# The demo runs as users see it: DEBUG off, the app's own Chinese error pages.
+run: demo
+	@$(SERVE)
+
+# For developers: Django's debug pages and auto-reload (the worker reloads too).
 dev: demo
-	GUAZHI_DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+	@export GUAZHI_DEBUG=true; $(SERVE)
 
 test: install-dev
 	GUAZHI_FAST_PASSWORD_HASHER=true $(PY) -m pytest -n 2 -m "not browser"

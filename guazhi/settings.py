@@ -40,13 +40,17 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "guazhi.accounts",
     "guazhi.audit",
     "guazhi.roster",
     "guazhi.ledger",
     "guazhi.projects",
     "guazhi.contacts",
+    "guazhi.attendance",
     "guazhi.stats",
+    "guazhi.jobs",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +163,22 @@ MEDIA_ROOT = DATA_DIR / "media"
 GUAZHI_MAX_ATTACHMENT_MB = envint("GUAZHI_MAX_ATTACHMENT_MB", 10)
 # Photos' EXIF GPS position is stripped before storing unless this is switched on.
 GUAZHI_KEEP_PHOTO_GPS = envbool("GUAZHI_KEEP_PHOTO_GPS", "false")
+
+# --- Background jobs ----------------------------------------------------------------------------
+# django-tasks with its database backend: the queue is a table, so the embedded default needs no
+# broker. `make run` starts the worker (`manage.py db_worker`) beside the server. Tests run tasks
+# at once in the calling thread (tests/conftest.py switches to the immediate backend).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("GUAZHI_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# Result files of finished jobs (exports) live under MEDIA_ROOT/exports; `purge_jobs` deletes
+# them after this many days.
+GUAZHI_JOB_RETENTION_DAYS = envint("GUAZHI_JOB_RETENTION_DAYS", 7)
+# A ledger export with more rows than this runs as a background job with a progress bar.
+GUAZHI_EXPORT_SYNC_MAX_ROWS = envint("GUAZHI_EXPORT_SYNC_MAX_ROWS", 10_000)
 
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

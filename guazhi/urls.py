@@ -11,6 +11,8 @@ urlpatterns = [
     path("roster/", include("guazhi.roster.urls")),
     path("stats/", include("guazhi.stats.urls")),
     path("ledger/", include("guazhi.ledger.urls")),
+    path("attendance/", include("guazhi.attendance.urls")),
+    path("jobs/", include("guazhi.jobs.urls")),
     path("projects/", include("guazhi.projects.urls")),
     path("fieldwork/", include("guazhi.contacts.urls")),
 ]

@@ -14,6 +14,18 @@ from guazhi.roster.models import Cadre, Cohort, Secondment, SecondmentStatus, Un
 PASSWORD = "Guazhi#2026"
 
 
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """Background tasks (django-tasks) run at once in the test's thread: the immediate backend,
+    not the database queue that `manage.py db_worker` serves."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default"],
+        }
+    }
+
+
 @pytest.fixture
 def units(db):
     city = Unit.objects.create(name="青川市", kind=UnitKind.CITY)
@@ -224,7 +236,6 @@ def attachment_a(entry_a, cadre_user, media_root):
         sha256="0" * 64,
         uploaded_by=cadre_user,
     )
-
 
 
 # --- Key projects, paired contacts, problems -----------------------------------------------------

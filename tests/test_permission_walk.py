@@ -89,6 +89,10 @@ CASES: list[Case] = [
     # --- Statistics (the home page above): chart data as Excel, scoped like the charts -----
     Case("stats:chart_export", only(ADMIN, HOST, HOME), kwargs={"key": "cohorts"}),
     Case("stats:chart_export", only(*BUSINESS), kwargs={"key": "figures"}),
+    # --- Attendance: check-in by cadres; the monthly report for the admin and liaisons ----
+    Case("attendance:checkin", only(CADRE, OTHER_CADRE, status=FOUND), method="POST"),
+    Case("attendance:month_report", only(ADMIN, HOST, HOME)),
+    Case("attendance:month_export", only(ADMIN, HOST, HOME)),
     # --- Audit -----------------------------------------------------------------------------
     Case("audit:record_list", only(AUDIT)),
     Case("audit:record_export", only(AUDIT)),
@@ -142,6 +146,8 @@ CASES: list[Case] = [
     # unit (and the admin) confirms or returns; the home liaison reads; IT admins see nothing.
     Case("ledger:entry_list", only(*BUSINESS)),
     Case("ledger:pending_queue", only(ADMIN, HOST)),
+    # The ledger export (an Excel of what the user may see), every business role.
+    Case("ledger:entry_export", only(*BUSINESS)),
     # The offline service worker is a static script, holding no data.
     Case("ledger:service_worker", only(*ROLES)),
     # cadre_b's secondment is 待报到: the page says they cannot write yet.
@@ -167,6 +173,10 @@ CASES: list[Case] = [
     Case("ledger:category_edit", only(ADMIN), target="category"),
     Case("ledger:figure_create", only(ADMIN), target="category"),
     Case("ledger:figure_edit", only(ADMIN), target="figure_field"),
+    # --- Background jobs: only the user who started one (here the admin) sees it ----------
+    Case("jobs:job_detail", only(ADMIN), target="job"),
+    Case("jobs:job_status", only(ADMIN), target="job"),
+    Case("jobs:job_download", only(ADMIN), target="job"),
     # --- Key projects: the cadre registers and updates their own; liaisons and the admin read
     # (scoped like the roster); the admin keeps the milestone templates; IT admins see nothing.
     Case("projects:project_list", only(*BUSINESS)),
@@ -324,7 +334,19 @@ def world(
         "problem_a": problem_a.pk,
         "problem_b": problem_b.pk,
     }
+    targets["job"] = _finished_job(programme_admin).pk
     return users, targets
+
+
+def _finished_job(user: User):  # type: ignore[no-untyped-def]
+    """A finished export of the admin's, with its file under MEDIA_ROOT (attachment_a set it)."""
+    from guazhi.jobs.models import Job
+
+    job = Job.objects.create(user=user, kind="ledger_export", title="导出工作纪实台账")
+    relative, path = job.new_result_path(".xlsx")
+    path.write_bytes(b"PK\x03\x04")
+    job.finish(result_file=relative, result_name="台账.xlsx", row_count=0, message="")
+    return job
 
 
 @pytest.mark.django_db

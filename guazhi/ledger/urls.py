@@ -1,12 +1,13 @@
 from django.urls import path
 
-from guazhi.ledger import views, views_categories
+from guazhi.ledger import views, views_categories, views_export
 
 app_name = "ledger"
 
 urlpatterns = [
     path("", views.entry_list, name="entry_list"),
     path("pending/", views.pending_queue, name="pending_queue"),
+    path("export/", views_export.ledger_export, name="entry_export"),
     path("sw.js", views.service_worker, name="service_worker"),
     path("categories/", views_categories.category_list, name="category_list"),
     path("categories/new/", views_categories.category_create, name="category_create"),
