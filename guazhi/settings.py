@@ -48,7 +48,6 @@ INSTALLED_APPS = [
     "guazhi.ledger",
     "guazhi.projects",
     "guazhi.contacts",
-    "guazhi.attendance",
     "guazhi.stats",
     "guazhi.jobs",
 ]
