@@ -19,16 +19,29 @@ _MENU: dict[str, list[tuple[str, list[tuple[str, str, str]]]]] = {
                 ("批次", "roster:cohort_list", "collection"),
                 ("单位", "roster:unit_list", "diagram-3"),
                 ("名册导入", "roster:import_upload", "upload"),
+                ("在岗天数", "attendance:month_report", "calendar-check"),
             ],
         ),
     ],
     Role.HOST_LIAISON: [
         ("工作台", [("首页", "home", "speedometer2")]),
-        ("人员", [("本单位挂职干部", "roster:secondment_list", "people")]),
+        (
+            "人员",
+            [
+                ("本单位挂职干部", "roster:secondment_list", "people"),
+                ("在岗天数", "attendance:month_report", "calendar-check"),
+            ],
+        ),
     ],
     Role.HOME_LIAISON: [
         ("工作台", [("首页", "home", "speedometer2")]),
-        ("人员", [("本单位派出干部", "roster:secondment_list", "people")]),
+        (
+            "人员",
+            [
+                ("本单位派出干部", "roster:secondment_list", "people"),
+                ("在岗天数", "attendance:month_report", "calendar-check"),
+            ],
+        ),
     ],
     Role.CADRE: [
         ("工作台", [("首页", "home", "speedometer2")]),

@@ -51,7 +51,15 @@ SECONDMENT_FIELDS = (
 )
 # What the host unit decides about a cadre posted to it (分管工作 and the paired villages).
 DUTY_FIELDS = ("duties",)
-COHORT_FIELDS = ("name", "year", "start_date", "end_date", "description")
+COHORT_FIELDS = (
+    "name",
+    "year",
+    "start_date",
+    "end_date",
+    "description",
+    "checkin_enabled",
+    "min_days_per_month",
+)
 UNIT_FIELDS = ("name", "kind", "parent", "sort_order")
 SERVER_ACTOR = "系统"  # the audit log's name for changes made by the server (commands)
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from guazhi.accounts.models import User
 from guazhi.lib.identity import InvalidValue, normalize_id_number, normalize_mobile
-from guazhi.roster.actions import CADRE_FIELDS, SECONDMENT_FIELDS
+from guazhi.roster.actions import CADRE_FIELDS, COHORT_FIELDS, SECONDMENT_FIELDS
 from guazhi.roster.models import (
     PROGRAMME_SUGGESTIONS,
     Cadre,
@@ -335,7 +335,7 @@ class StatusChangeForm(forms.Form):
 class CohortForm(BootstrapMixin, VersionedForm):
     class Meta:
         model = Cohort
-        fields = ["name", "year", "start_date", "end_date", "description"]
+        fields = list(COHORT_FIELDS)
         widgets = {
             "start_date": DATE_INPUT,
             "end_date": DATE_INPUT,

@@ -158,6 +158,19 @@ class Cohort(models.Model):
     start_date = models.DateField("开始日期", validators=PROGRAMME_DATE_VALIDATORS)
     end_date = models.DateField("结束日期", validators=PROGRAMME_DATE_VALIDATORS)
     description = models.TextField("说明", blank=True)
+    # Attendance rules (在岗要求) of this cohort.
+    checkin_enabled = models.BooleanField(
+        "启用在岗打卡",
+        default=False,
+        help_text="启用后，干部可在手机上一键打卡，记录打卡时间和地点；未启用则不记录。",
+    )
+    min_days_per_month = models.PositiveSmallIntegerField(
+        "每月最少在岗天数",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(31, "每月最少在岗天数不能超过 31。")],
+        help_text="例如驻村干部每月不少于 20 天；留空表示不作要求。",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = CohortQuerySet.as_manager()

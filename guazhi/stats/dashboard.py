@@ -17,6 +17,8 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from guazhi.accounts.models import User
+from guazhi.attendance.models import CheckIn
+from guazhi.attendance.months import month_rows
 from guazhi.ledger.models import Category, Entry, EntryFigure, EntryStatus
 from guazhi.roster.models import Cadre, Cohort, Secondment, SecondmentStatus
 
@@ -191,20 +193,34 @@ def quiet_cadres(user: User, *, today: date, limit: int = 50) -> tuple[int, list
 
 
 def my_secondments(user: User, *, today: date) -> list[dict[str, Any]]:
-    """The cadre's postings, newest first, with days on post so far."""
-    rows = []
-    for s in (
+    """The cadre's postings, newest first, with days since the start, days on post this month
+    (and the cohort's minimum), and whether they checked in today."""
+    postings = (
         Secondment.objects.visible_to(user)
         .select_related("cohort", "host_unit")
         .annotate(entries=Count("ledger_entries"))
         .order_by("-start_date")
-    ):
+    )
+    this_month = {
+        r.secondment.pk: r
+        for r in month_rows(Secondment.objects.visible_to(user), year=today.year, month=today.month)
+    }
+    checked_in = set(
+        CheckIn.objects.visible_to(user).filter(date=today).values_list("secondment_id", flat=True)
+    )
+    rows = []
+    for s in postings:
         end = min(today, s.actual_end_date or s.planned_end_date)
+        month = this_month.get(s.pk)
         rows.append(
             {
                 "secondment": s,
                 "days": max(0, (end - s.start_date).days + 1) if s.start_date <= today else 0,
                 "entries": s.entries,  # type: ignore[attr-defined]
+                "month_days": month.days if month else 0,
+                "month_required": month.required_here if month and month.required else None,
+                "can_check_in": s.status == SecondmentStatus.ACTIVE and s.cohort.checkin_enabled,
+                "checked_in_today": s.pk in checked_in,
             }
         )
     return rows
