@@ -65,10 +65,10 @@ _ODD_MARKUP = re.compile(rb"<!|<\?(?!xml[\s?])")
 _MAX_TOKEN = 64 * 1024
 _LONG_TOKEN = re.compile(rb"<[^<>]{%d}" % _MAX_TOKEN)
 _CHUNK = 1024 * 1024
-# OLE2 directory entries name their streams in UTF-16: an encrypted .xlsx keeps its content in
-# "EncryptedPackage"; an .xls (BIFF8, also written by WPS as .et) in "Workbook" (BIFF5: "Book").
-_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
-_BIFF_STREAMS = ("Workbook".encode("utf-16-le"), "Book\0".encode("utf-16-le"))
+# Streams of an OLE2 compound file: an encrypted .xlsx keeps its content in "EncryptedPackage";
+# an .xls (BIFF8, also written by WPS as .et) in "Workbook" (BIFF5: "Book").
+_ENCRYPTED_PACKAGE = "EncryptedPackage"
+_BIFF_STREAMS = ("Workbook", "Book")
 _DAMAGED = "文件已损坏，无法打开。请在 Excel 中打开确认后重新保存再上传。"
 _PASSWORD = (
     "文件设置了打开密码（已加密），系统无法读取。请在 Excel 或 WPS 中打开文件，取消打开密码"
@@ -124,10 +124,12 @@ def check_upload(
 
 
 def _inspect_ole2(name: str, data: bytes) -> str:
-    """An OLE2 compound file: an old .xls, an .xlsx with an opening password, or something else."""
-    if _ENCRYPTED_PACKAGE in data:
+    """An OLE2 compound file: an old .xls, an .xlsx with an opening password, or something else,
+    told by the streams its directory names."""
+    streams = _ole2_streams(data)
+    if _ENCRYPTED_PACKAGE in streams:
         raise UnsafeWorkbook(_PASSWORD)
-    if any(stream in data for stream in _BIFF_STREAMS):
+    if streams & set(_BIFF_STREAMS):
         return XLS
     if name.endswith(".et"):
         raise UnsafeWorkbook(
@@ -137,6 +139,16 @@ def _inspect_ole2(name: str, data: bytes) -> str:
     raise UnsafeWorkbook(
         "文件是 Office 文档，但不是 Excel 工作簿（可能是 Word 文档或其他格式），请检查文件。"
     )
+
+
+def _ole2_streams(data: bytes) -> set[str]:
+    """The names in an OLE2 file's directory (read by xlrd's compound-document reader)."""
+    from xlrd.compdoc import CompDoc
+
+    try:
+        return {entry.name for entry in CompDoc(data, logfile=io.StringIO()).dirlist}
+    except Exception:  # a truncated or malformed compound file
+        raise UnsafeWorkbook(_DAMAGED) from None
 
 
 def _inspect_zip(data: bytes, limits: ZipLimits) -> None:

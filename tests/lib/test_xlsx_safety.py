@@ -8,6 +8,8 @@ import zipfile
 
 import openpyxl
 import pytest
+import xlwt
+from msoffcrypto.format.ooxml import OOXMLFile
 from openpyxl import Workbook, load_workbook
 
 from guazhi.lib.xlsx import (
@@ -73,20 +75,37 @@ def test_empty_file():
     assert _refused(b"") == "文件是空的，请重新选择。"
 
 
+def _xls_bytes() -> bytes:
+    book = xlwt.Workbook(encoding="utf-8")
+    book.add_sheet("名册").write(0, 0, "姓名")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _encrypted_xlsx() -> bytes:
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(_workbook_bytes())).encrypt("guazhi2026", out)
+    return out.getvalue()
+
+
 def test_ole2_files_are_told_apart_by_their_streams():
     # An .xlsx with an opening password is an OLE2 file holding an "EncryptedPackage" stream.
-    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512
-    encrypted = ole + "EncryptedPackage".encode("utf-16-le")
+    encrypted = _encrypted_xlsx()
+    assert encrypted.startswith(b"\xd0\xcf\x11\xe0")
     assert "文件设置了打开密码（已加密）" in _refused(encrypted, "名册.xlsx")
     assert "取消打开密码" in _refused(encrypted, "名册.xls")
     # An old .xls (or WPS .et) holds a "Workbook" stream: accepted, read by xlrd.
-    biff = ole + "Workbook".encode("utf-16-le")
-    assert check_upload("名册.xls", biff, max_bytes=MB) == "xls"
-    assert check_upload("名册.et", biff, max_bytes=MB) == "xls"
-    assert check_upload("名册.xlsx", biff, max_bytes=MB) == "xls"  # told by content
-    # Neither: a Word document, say; or a WPS file in its own format.
-    assert "不是 Excel 工作簿（可能是 Word 文档" in _refused(ole, "名册.xls")
-    assert "WPS 表格专用格式" in _refused(ole, "名册.et")
+    xls = _xls_bytes()
+    assert check_upload("名册.xls", xls, max_bytes=MB) == "xls"
+    assert check_upload("名册.et", xls, max_bytes=MB) == "xls"
+    assert check_upload("名册.xlsx", xls, max_bytes=MB) == "xls"  # told by content
+    # A compound file without a workbook stream: a Word document, say, or WPS's own format.
+    other = xls.replace("Workbook".encode("utf-16-le"), "Document".encode("utf-16-le"))
+    assert "不是 Excel 工作簿（可能是 Word 文档" in _refused(other, "名册.xls")
+    assert "WPS 表格专用格式" in _refused(other, "名册.et")
+    # A truncated one is damaged, and said so.
+    assert "文件已损坏" in _refused(xls[:700], "名册.xls")
 
 
 def test_extension_and_magic_bytes():
