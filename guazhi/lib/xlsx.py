@@ -310,7 +310,8 @@ def _iter_xls_sheets(data: bytes) -> Iterator[Iterator[Sequence[Any]]]:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+        # ragged_rows: a row holds only the cells up to its last one, not the sheet's widest row.
+        book = xlrd.open_workbook(file_contents=data, on_demand=True, ragged_rows=True)
     except xlrd.XLRDError as e:
         if "encrypted" in str(e).lower():
             raise UnsafeWorkbook(_PASSWORD) from None
