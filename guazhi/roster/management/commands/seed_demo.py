@@ -19,6 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from guazhi.accounts.models import Role, User
+from guazhi.audit.log import record
+from guazhi.audit.models import Event
 from guazhi.roster import actions, demo_data
 from guazhi.roster.models import Cadre, Cohort, Secondment, Unit, UnitKind
 
@@ -160,7 +162,16 @@ def seed(plan: demo_data.Plan, *, ledger: bool = True) -> dict[str, int]:
         )
         validate_password(demo_data.PASSWORD, user)  # the demo password obeys the policy
         user.set_password(demo_data.PASSWORD)
+        # Not through accounts.actions: those need a system or security admin as the actor,
+        # and the demo's first IT admins are among the accounts made here. Audited all the same.
         user.save()
+        record(
+            event=Event.CREATE,
+            user=None,
+            username=actions.SERVER_ACTOR,
+            obj=user,
+            detail=f"创建演示账号（{user.role_label}）",
+        )
         created["users"] += 1
 
     # The ledger sits above the roster; the demo command is the one place that loads both.
