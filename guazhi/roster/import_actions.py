@@ -139,9 +139,10 @@ def commit_import(*, actor: User, ip: str = "", roster_import: RosterImport) -> 
     Raises ImportRefused (Chinese message) when the import cannot go ahead, and its subclass
     ImportNoLongerValid when the database changed since the upload (the import is then marked
     rejected with the new report)."""
+    prepared = _prepare(roster_import.pk)  # outside the write transaction: decode, sort keys
     try:
         with transaction.atomic():
-            return _commit(actor=actor, ip=ip, pk=roster_import.pk)
+            return _commit(actor=actor, ip=ip, prepared=prepared)
     except ImportNoLongerValid as e:
         _reject(actor=actor, ip=ip, pk=roster_import.pk, error=e)
         raise
@@ -151,19 +152,61 @@ def commit_import(*, actor: User, ip: str = "", roster_import: RosterImport) -> 
         ) from None
 
 
-def _commit(*, actor: User, ip: str, pk: int) -> ImportCounts:
-    ri = RosterImport.objects.select_for_update(of=("self",)).select_related("cohort").get(pk=pk)
+@dataclass
+class _Prepared:
+    """A validated import's cached rows, decoded before the write transaction, with a new
+    cadre (sort key filled) ready for each row in case its ID number is still unknown."""
+
+    pk: int
+    rows: list[ParsedRow]
+    new_cadres: dict[int, Cadre]  # Excel row → the cadre to insert if the ID is new
+    unit_ids: set[int]
+    id_column: str
+    id_col: str
+
+
+def _prepare(pk: int) -> _Prepared:
+    ri = RosterImport.objects.get(pk=pk)
+    cached: dict[str, Any] = ri.parsed or {}
+    data = cached.get("rows", [])
+    unit_ids = {r["values"][k] for r in data for k in ("home_unit", "host_unit")} - {None}
+    units = Unit.objects.in_bulk(unit_ids)
+    rows = [ParsedRow.from_json(r, units) for r in data]
+    new_cadres = {}
+    for parsed in rows:
+        cadre = _new_cadre(parsed.values)
+        cadre.fill_sort_key()  # pinyin for 5,000 names takes a while: not under the lock
+        new_cadres[parsed.row] = cadre
+    return _Prepared(
+        pk,
+        rows,
+        new_cadres,
+        unit_ids,
+        cached.get("id_column", "身份证号"),
+        cached.get("id_col", ""),
+    )
+
+
+def _commit(*, actor: User, ip: str, prepared: _Prepared) -> ImportCounts:
+    ri = (
+        RosterImport.objects.select_for_update(of=("self",))
+        .select_related("cohort")
+        .get(pk=prepared.pk)
+    )
     if ri.status == RosterImportStatus.COMMITTED:
         raise ImportRefused("该文件已经导入，不能重复导入。")
     if ri.status != RosterImportStatus.VALIDATED:
         raise ImportRefused("校验未通过的名册不能导入，请按校验报告修改后重新上传。")
+    # Still validated: its cached rows are the ones prepared (only a commit or a rejection,
+    # both under this lock, change them).
     previous = committed_duplicate(ri.sha256)
     if previous is not None:
         raise ImportRefused(duplicate_message(previous))
-    if not (ri.parsed or {}).get("rows"):
+    rows = prepared.rows
+    if not rows:
         # Validated before the parsed rows were kept (the file itself is no longer stored).
         raise ImportRefused("这份名册的校验数据已不存在，请重新上传后再确认导入。")
-    rows, issues = _recheck(ri)
+    issues = _recheck(ri, prepared)
     if any(i.level == ERROR for i in issues):
         raise ImportNoLongerValid(issues)
 
@@ -171,12 +214,10 @@ def _commit(*, actor: User, ip: str, pk: int) -> ImportCounts:
     new_cadres: list[Cadre] = []
     for parsed in rows:
         if parsed.existing_cadre is None:
-            parsed.existing_cadre = _new_cadre(parsed.values)
+            parsed.existing_cadre = prepared.new_cadres[parsed.row]
             new_cadres.append(parsed.existing_cadre)
         elif _update_cadre(actor=actor, ip=ip, ri=ri, parsed=parsed):
             counts.cadres_updated += 1
-    for cadre in new_cadres:
-        cadre.fill_sort_key()
     Cadre.objects.bulk_create(new_cadres, batch_size=500)
     counts.cadres_created = len(new_cadres)
     Secondment.objects.bulk_create(
@@ -225,29 +266,26 @@ def _commit(*, actor: User, ip: str, pk: int) -> ImportCounts:
     return counts
 
 
-def _recheck(ri: RosterImport) -> tuple[list[ParsedRow], list[Issue]]:
-    """The cached rows against the database as it is now: every unit still there, and who is
-    already in the system or in this cohort (existing cadres locked)."""
-    cached: dict[str, Any] = ri.parsed or {}
-    data = cached.get("rows", [])
-    unit_ids = {r["values"][k] for r in data for k in ("home_unit", "host_unit")} - {None}
-    units = Unit.objects.in_bulk(unit_ids)
-    rows = [ParsedRow.from_json(r, units) for r in data]
+def _recheck(ri: RosterImport, prepared: _Prepared) -> list[Issue]:
+    """The rows against the database as it is now: every unit still there, and who is already
+    in the system or in this cohort (existing cadres locked). A handful of queries."""
     issues: list[Issue] = []
-    for parsed in rows:
+    present = set(Unit.objects.filter(pk__in=prepared.unit_ids).values_list("pk", flat=True))
+    for parsed in prepared.rows:
         for key, label in (("home_unit", "派出单位"), ("host_unit", "接收单位")):
-            if parsed.values[key] is None:
+            unit = parsed.values[key]
+            if unit is None or unit.pk not in present:
                 issues.append(
                     Issue(parsed.row, label, "", f"{label}已从系统中删除，请核对后重新上传。")
                 )
     issues += check_against_database(
-        rows,
+        prepared.rows,
         cohort=ri.cohort,
-        id_column=cached.get("id_column", "身份证号"),
-        id_col=cached.get("id_col", ""),
+        id_column=prepared.id_column,
+        id_col=prepared.id_col,
         for_update=True,
     )
-    return rows, issues
+    return issues
 
 
 def _new_cadre(values: dict[str, Any]) -> Cadre:
