@@ -174,7 +174,10 @@ class ContactVisit(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    # Blank only for demo data seeded for cadres who have no account yet.
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
