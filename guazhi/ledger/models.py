@@ -190,6 +190,8 @@ class Entry(models.Model):
         verbose_name_plural = "工作纪实"
         ordering = ["-date", "-pk"]
         indexes = [
+            # The admin's unfiltered list, newest first (the default order).
+            models.Index(fields=["-date", "-id"], name="ledger_entry_date"),
             # A cadre's ledger and the timeline, newest first.
             models.Index(fields=["secondment", "-date"], name="ledger_entry_sec_date"),
             # The 待确认 queue and status filters.
