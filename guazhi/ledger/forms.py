@@ -92,6 +92,8 @@ class EntryForm(BootstrapMixin, forms.Form):
                 max_length=20,
                 widget=forms.NumberInput(
                     attrs={
+                        # form-control lets the input shrink inside its input-group on a phone.
+                        "class": "form-control",
                         "inputmode": "decimal" if field.kind == "decimal" else "numeric",
                         "min": "0",
                         "step": "0.01" if field.kind == "decimal" else "1",
