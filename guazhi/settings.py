@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "guazhi.ledger",
     "guazhi.projects",
     "guazhi.contacts",
+    "guazhi.attendance",
     "guazhi.stats",
     "guazhi.jobs",
 ]
