@@ -38,7 +38,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -274,7 +274,7 @@ def open_workbook(data: bytes) -> Any:
         ) from None
 
 
-def iter_sheets(data: bytes) -> Iterator[Iterator[Sequence[Any]]]:
+def iter_sheets(data: bytes) -> Generator[Iterator[Sequence[Any]], None, None]:
     """The rows of each worksheet (tuples of cell values: str, int, float, bool, datetime or
     None) of checked bytes, .xlsx or .xls alike. Raises UnsafeWorkbook (Chinese) when the file
     cannot be read; the workbook is closed when the generator is."""

@@ -10,7 +10,8 @@ message after READ_SECONDS.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,27 +118,39 @@ def read_roster(
     with the file as a whole are added to `result.issues`; then the header is None."""
     deadline = time.monotonic() + READ_SECONDS
     try:
-        for sheet_rows in iter_sheets(data):
-            rows: Rows = []
-            for excel_row, raw in enumerate(sheet_rows, start=1):
-                if excel_row % 1000 == 0 and time.monotonic() > deadline:
-                    result.issues.append(Issue(0, "", "", _TOO_SLOW))
-                    return None, []
-                cells = _trim(raw)
-                if not cells:
-                    continue  # blank (possibly formatted) rows are not kept or counted
-                rows.append((excel_row, cells))
-                if len(rows) > MAX_DATA_ROWS + HEADER_SEARCH_ROWS:
-                    result.issues.append(Issue(0, "", "", _TOO_MANY))
-                    return None, []
-            header = _use_sheet(rows, cohort, result)
-            if header is not None:
-                return header, [(r, c) for r, c in rows if r > header.row]
-            if result.errors:
-                return None, []
+        with closing(iter_sheets(data)) as sheets:  # closes the workbook on an early return
+            return _read(sheets, deadline=deadline, cohort=cohort, result=result)
     except UnsafeWorkbook as e:
         result.issues.append(Issue(0, "", "", str(e)))
         return None, []
+
+
+def _read(
+    sheets: Iterator[Iterator[Sequence[Any]]],
+    *,
+    deadline: float,
+    cohort: Cohort,
+    result: ValidationResult,
+) -> tuple[Header | None, Rows]:
+    """Each sheet in turn, until one has a header; bounded in rows and in time."""
+    for sheet_rows in sheets:
+        rows: Rows = []
+        for excel_row, raw in enumerate(sheet_rows, start=1):
+            if excel_row % 1000 == 0 and time.monotonic() > deadline:
+                result.issues.append(Issue(0, "", "", _TOO_SLOW))
+                return None, []
+            cells = _trim(raw)
+            if not cells:
+                continue  # blank (possibly formatted) rows are not kept or counted
+            rows.append((excel_row, cells))
+            if len(rows) > MAX_DATA_ROWS + HEADER_SEARCH_ROWS:
+                result.issues.append(Issue(0, "", "", _TOO_MANY))
+                return None, []
+        header = _use_sheet(rows, cohort, result)
+        if header is not None:
+            return header, [(r, c) for r, c in rows if r > header.row]
+        if result.errors:
+            return None, []
     result.issues.append(
         Issue(
             0,
