@@ -260,7 +260,14 @@ class EntryFigure(models.Model):
 
     @property
     def display_value(self) -> str:
+        """The value as typed: 800.5, 698 (no trailing zeros)."""
         text = f"{self.value:f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+
+    @property
+    def readable_value(self) -> str:
+        """The value for reading, with thousands separators: 220,231.1."""
+        text = f"{self.value:,f}"
         return text.rstrip("0").rstrip(".") if "." in text else text
 
 
