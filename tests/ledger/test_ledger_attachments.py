@@ -170,3 +170,20 @@ def test_an_entry_with_a_photo_is_written_in_one_go(cadre_user, client_for, medi
     )
     assert "工作纪实已保存" in response.text
     assert Attachment.objects.get().entry.title == "夜间转移危房群众"
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
+def test_gps_is_stripped_from_png_and_webp_too(fmt):
+    from PIL import Image
+
+    image = Image.new("RGB", (300, 200), (10, 20, 30))
+    exif = Image.Exif()
+    exif.get_ifd(0x8825)[1] = "N"
+    exif.get_ifd(0x8825)[2] = (30.0, 35.0, 12.0)
+    out = io.BytesIO()
+    image.save(out, format=fmt, exif=exif.tobytes())
+    assert has_gps(out.getvalue())
+    prepared = prepare(out.getvalue(), f"图.{fmt.lower()}", max_bytes=MB, keep_gps=False)
+    assert prepared.kind == "image"
+    assert not has_gps(prepared.content)
+    assert prepared.thumbnail is not None

@@ -104,3 +104,28 @@ def test_the_service_worker_is_served_within_the_ledger_scope(client):
     assert response["Content-Type"].startswith("text/javascript")
     assert reverse("ledger:service_worker").startswith("/ledger/")
     assert b'"/ledger/new/"' in response.content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_copies_racing_end_in_one_entry(cadre_user, cadre_a, monkeypatch):
+    """The second copy passes the existence check before the first is saved; the unique
+    client_uuid stops it, and it answers with the first one's entry."""
+    key = uuid.uuid4()
+    secondment = cadre_a.secondments.get()
+    first, _ = actions.create_entry(
+        actor=cadre_user, secondment=secondment, data=entry_data(), client_uuid=key
+    )
+    real_existing = actions._existing
+    calls = []
+
+    def late_check(client_uuid, actor):
+        calls.append(client_uuid)
+        return None if len(calls) == 1 else real_existing(client_uuid, actor)
+
+    monkeypatch.setattr(actions, "_existing", late_check)
+    again, created = actions.create_entry(
+        actor=cadre_user, secondment=secondment, data=entry_data(), client_uuid=key
+    )
+    assert not created
+    assert again.pk == first.pk
+    assert Entry.objects.count() == 1
