@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guazhi.ledger import views, views_categories, views_export
+from guazhi.ledger import views, views_categories, views_export, views_import
 
 app_name = "ledger"
 
@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.entry_list, name="entry_list"),
     path("pending/", views.pending_queue, name="pending_queue"),
     path("export/", views_export.ledger_export, name="entry_export"),
+    path("import/", views_import.import_upload, name="import_upload"),
+    path("import/template/", views_import.import_template, name="import_template"),
+    path("import/<int:pk>/", views_import.import_detail, name="import_detail"),
+    path("import/<int:pk>/report/", views_import.import_report, name="import_report"),
+    path("import/<int:pk>/commit/", views_import.import_commit, name="import_commit"),
     path("sw.js", views.service_worker, name="service_worker"),
     path("categories/", views_categories.category_list, name="category_list"),
     path("categories/new/", views_categories.category_create, name="category_create"),
