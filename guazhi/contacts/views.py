@@ -95,7 +95,12 @@ def contact_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "contacts/form.html",
-        {"form": form, "title": "登记包联对象", "back": "contacts:contact_list"},
+        {
+            "form": form,
+            "title": "登记包联对象",
+            "back": "contacts:contact_list",
+            "script": "contacts/contact_form.js",
+        },
     )
 
 
@@ -130,6 +135,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "title": f"修改包联对象：{contact.name}",
             "back_url": contact.get_absolute_url(),
+            "script": "contacts/contact_form.js",
         },
     )
 

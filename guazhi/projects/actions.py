@@ -150,6 +150,42 @@ def update_milestone(
     return after
 
 
+def add_milestone(
+    *, actor: User, project: Project, name: str, planned_date: date | None = None, ip: str = ""
+) -> Milestone:
+    """Add a step after the project's last one (a step its template did not have)."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "请填写节点名称。"})
+    if len(name) > 30:
+        raise ValidationError({"name": "节点名称不能超过 30 个字。"})
+    with transaction.atomic():
+        locked = Project.objects.select_for_update().select_related("secondment").get(pk=project.pk)
+        if not locked.is_editable_by(actor):
+            raise ProjectPermissionError
+        if locked.milestones.filter(name=name).exists():
+            raise ValidationError({"name": f"本项目已有“{name}”节点。"})
+        last = locked.milestones.order_by("-sort_order").values_list("sort_order", flat=True)
+        milestone = Milestone.objects.create(
+            project=locked,
+            name=name,
+            sort_order=(last.first() or 0) + 1,
+            planned_date=planned_date,
+        )
+        record(
+            event=Event.CREATE,
+            user=actor,
+            ip=ip,
+            obj=milestone,
+            detail=f"为重点项目“{locked.name}”添加手续节点",
+            after={
+                "节点名称": name,
+                "计划完成日期": planned_date.isoformat() if planned_date else None,
+            },
+        )
+    return milestone
+
+
 def add_update(
     *,
     actor: User,

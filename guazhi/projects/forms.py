@@ -43,7 +43,7 @@ class ProjectForm(BootstrapMixin, forms.ModelForm):
         label="手续节点模板",
         queryset=MilestoneTemplate.objects.all(),
         required=False,
-        empty_label="不使用模板（以后逐个添加）",
+        empty_label="不使用模板（在项目页逐个添加节点）",
         help_text="创建时把模板中的节点复制到本项目，之后可逐个填写计划日期和办理情况。",
         error_messages={"invalid_choice": "请选择列表中的模板。"},
     )
@@ -137,6 +137,17 @@ class UpdateForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, cadre_id: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["entry"].queryset = own_entries(cadre_id)  # type: ignore[attr-defined]
+
+
+class NewMilestoneForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(
+        label="节点名称",
+        max_length=30,
+        error_messages={**REQUIRED, "max_length": "节点名称不能超过 30 个字。"},
+    )
+    planned_date = forms.DateField(
+        label="计划完成日期", required=False, widget=DATE_INPUT, error_messages=DATE_ERRORS
+    )
 
 
 class TemplateForm(BootstrapMixin, forms.Form):

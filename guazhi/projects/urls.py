@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.project_detail, name="project_detail"),
     path("<int:pk>/edit/", views.project_edit, name="project_edit"),
     path("<int:pk>/updates/", views.update_add, name="update_add"),
+    path("<int:pk>/milestones/", views.milestone_add, name="milestone_add"),
     path("milestones/<int:pk>/edit/", views.milestone_edit, name="milestone_edit"),
     path("templates/", views.template_list, name="template_list"),
     path("templates/new/", views.template_create, name="template_create"),

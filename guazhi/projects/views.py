@@ -29,6 +29,7 @@ from guazhi.projects.access import (
 )
 from guazhi.projects.forms import (
     MilestoneForm,
+    NewMilestoneForm,
     ProjectFilterForm,
     ProjectForm,
     TemplateForm,
@@ -151,6 +152,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "done_count": sum(1 for m in milestones if m.status == "done"),
             "updates": project.updates.select_related("entry", "created_by"),
             "can_edit": can_edit,
+            "milestone_form": NewMilestoneForm() if can_edit else None,
             "update_form": UpdateForm(
                 cadre_id=user.cadre_id, initial={"date": timezone.localdate()}
             )
@@ -180,14 +182,40 @@ def update_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "进展已记录。")
             return redirect(project)
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}：{error}" if label else str(error))
+    _flash_errors(request, form)
     return redirect(project)
 
 
 # --- Milestones ----------------------------------------------------------------------------------
+
+
+def _flash_errors(request: HttpRequest, form: BaseForm) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}：{error}" if label else str(error))
+
+
+@require_POST
+def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_editable_project(request, pk)
+    form = NewMilestoneForm(request.POST)
+    if form.is_valid():
+        try:
+            milestone = actions.add_milestone(
+                actor=cadre_user(request),
+                project=project,
+                name=form.cleaned_data["name"],
+                planned_date=form.cleaned_data.get("planned_date"),
+                ip=client_ip(request),
+            )
+        except ValidationError as e:
+            add_errors(form, e)
+        else:
+            messages.success(request, f"已添加节点“{milestone.name}”。")
+            return redirect(project)
+    _flash_errors(request, form)
+    return redirect(project)
 
 
 def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:

@@ -129,3 +129,17 @@ def test_the_host_liaison_reads_but_cannot_edit(project_a, host_liaison, client_
     assert project_a.name in page
     assert 'data-testid="edit"' not in page
     assert "记录进展" not in page
+
+
+@pytest.mark.django_db
+def test_the_cadre_adds_a_milestone_after_the_last(project_a, cadre_user, client_for) -> None:
+    url = reverse("projects:milestone_add", args=[project_a.pk])
+    client = client_for(cadre_user)
+    client.post(url, {"name": "竣工验收", "planned_date": "2027-06-30"})
+    last = project_a.milestones.order_by("sort_order").last()
+    assert (last.name, last.sort_order, str(last.planned_date)) == ("竣工验收", 8, "2027-06-30")
+    response = client.post(url, {"name": "竣工验收"}, follow=True)
+    assert "本项目已有“竣工验收”节点。" in response.content.decode()
+    response = client.post(url, {"name": ""}, follow=True)
+    assert "节点名称：此项为必填项。" in response.content.decode()
+    assert project_a.milestones.count() == 8
