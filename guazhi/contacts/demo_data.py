@@ -220,7 +220,7 @@ def _contact(
     contact = Contact(secondment=secondment, kind=kind, unit=village, created_by_id=user_id)
     if kind == ContactKind.HOUSEHOLD:
         contact.name = _person(rng)
-        contact.address = f"{village.name}{rng.randint(1, 9)}组"
+        contact.address = f"{rng.randint(1, 9)}组"
         contact.note = rng.choice(HOUSEHOLD_NOTES)
     elif kind == ContactKind.PETITIONER:
         contact.name = _person(rng)
@@ -283,7 +283,8 @@ def _problem(
     )
     roll = rng.random()
     age = (today - found).days
-    if age > 10 and roll < 0.65:
+    long_overdue = deadline < today - timedelta(days=30)
+    if age > 10 and (roll < 0.6 or (long_overdue and roll < 0.9)):
         problem.status = ProblemStatus.RESOLVED
         problem.action_taken = rng.choice(ACTIONS)
         problem.resolved_date = min(found + timedelta(days=rng.randint(3, 40)), today)

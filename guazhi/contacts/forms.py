@@ -110,12 +110,14 @@ class ContactForm(BootstrapMixin, forms.ModelForm):
             self.initial["id_number"] = ""
             if self.instance.phone:
                 self.fields["phone"].widget.attrs["placeholder"] = (
-                    f"已登记 {self.instance.masked_phone}，不修改请留空"
+                    f"已登记：{self.instance.masked_phone}"
                 )
+                self.fields["phone"].help_text = "已登记的号码不显示全文；不修改请留空。"
             if self.instance.id_number:
                 self.fields["id_number"].widget.attrs["placeholder"] = (
-                    f"已登记 {self.instance.masked_id_number}，不修改请留空"
+                    f"已登记：{self.instance.masked_id_number}"
                 )
+                self.fields["id_number"].help_text = "已登记的号码不显示全文；不修改请留空。"
             if not self.instance.has_personal_data:
                 del self.fields["clear_personal"]
         else:
