@@ -321,3 +321,21 @@ def problem_a(cadre_user, cadre_a):
 @pytest.fixture
 def problem_b(other_cadre_user, cadre_b):
     return field_problem(cadre_b.secondments.get(), other_cadre_user, description="小区路灯不亮")
+
+
+@pytest.fixture
+def make_project():
+    """make_project(secondment, user, **fields) → a key project with the default milestones."""
+    return key_project
+
+
+@pytest.fixture
+def make_contact():
+    """make_contact(secondment, user, **fields) → a paired contact (a household by default)."""
+    return paired_contact
+
+
+@pytest.fixture
+def make_problem():
+    """make_problem(secondment, user, **fields) → a problem on the problem list."""
+    return field_problem

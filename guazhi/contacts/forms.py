@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import Q
 
 from guazhi.contacts.models import (
+    PERSONAL_KINDS,
     Contact,
     ContactKind,
     ContactQuerySet,
@@ -148,6 +149,19 @@ class ContactForm(BootstrapMixin, forms.ModelForm):
         if self.editing:
             clear = data.get("clear_personal")
             stored = Contact.objects.filter(pk=self.instance.pk).values("phone", "id_number").get()
+            kind = data.get("kind")
+            if (
+                kind
+                and kind not in PERSONAL_KINDS
+                and any(stored.values())
+                and not clear
+                and not (data.get("phone") or data.get("id_number"))
+            ):
+                self.add_error(
+                    "clear_personal",
+                    "企业和村不登记手机号和身份证号：改为企业或村时，请勾选此项删除已登记的号码。",
+                )
+                return data
             for name in ("phone", "id_number"):
                 if name in data and not data[name]:
                     data[name] = "" if clear else stored[name]

@@ -3,14 +3,15 @@
   "use strict";
   var kind = document.getElementById("id_kind");
   if (!kind) { return; }
-  var personal = ["id_phone", "id_id_number", "id_clear_personal"];
+  var personal = ["id_phone", "id_id_number"];
   function update() {
     var show = kind.value === "household" || kind.value === "petitioner";
     personal.forEach(function (id) {
       var input = document.getElementById(id);
       if (!input) { return; }
       var block = input.closest(".mb-3");
-      if (block) { block.hidden = !show && !input.value; }
+      // Never hide a field with an error, or one that already holds a value.
+      if (block) { block.hidden = !show && !input.value && !block.querySelector(".invalid-feedback"); }
     });
   }
   kind.addEventListener("change", update);

@@ -103,3 +103,18 @@ def test_the_audit_log_keeps_personal_data_masked(cadre_user, client_for) -> Non
     record = AuditRecord.objects.get(event="create")
     assert record.after["手机号"] == contact.masked_phone
     assert record.after["身份证号"] == contact.masked_id_number
+
+
+@pytest.mark.django_db
+def test_turning_a_household_into_an_enterprise_asks_to_delete_its_numbers(
+    contact_a, cadre_user, client_for
+) -> None:
+    url = reverse("contacts:contact_edit", args=[contact_a.pk])
+    data = {"kind": "enterprise", "name": "石桥茶叶合作社", "version": 1}
+    response = client_for(cadre_user).post(url, data)
+    assert "改为企业或村时，请勾选此项删除已登记的号码。" in response.content.decode()
+    assert Contact.objects.get(pk=contact_a.pk).kind == "household"
+    response = client_for(cadre_user).post(url, {**data, "clear_personal": "on"})
+    assert response.status_code == 302
+    contact = Contact.objects.get(pk=contact_a.pk)
+    assert (contact.kind, contact.phone, contact.id_number) == ("enterprise", "", "")

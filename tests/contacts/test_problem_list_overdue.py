@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import field_problem
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,24 +25,26 @@ def test_overdue_is_deadline_passed_and_not_resolved() -> None:
 
 
 @pytest.mark.django_db
-def test_list_marks_counts_and_filters(cadre_user, cadre_a, host_liaison, client_for) -> None:
+def test_list_marks_counts_and_filters(
+    cadre_user, cadre_a, host_liaison, client_for, make_problem
+) -> None:
     today = timezone.localdate()
     secondment = cadre_a.secondments.get()
-    late = field_problem(
+    late = make_problem(
         secondment,
         cadre_user,
         description="村道塌方未修复",
         deadline=today - timedelta(days=3),
         found_date=today - timedelta(days=20),
     )
-    field_problem(
+    make_problem(
         secondment,
         cadre_user,
         description="路灯不亮",
         deadline=today + timedelta(days=5),
         found_date=today - timedelta(days=1),
     )
-    field_problem(
+    make_problem(
         secondment,
         cadre_user,
         description="已修好的水管",

@@ -55,11 +55,9 @@ def test_overdue_stands_out_in_list_and_detail(project_a, host_liaison, client_f
 
 @pytest.mark.django_db
 def test_list_filters_projects_with_overdue_milestones(
-    project_a, cadre_user, cadre_a, client_for
+    project_a, cadre_user, cadre_a, client_for, make_project
 ) -> None:
-    from conftest import key_project
-
-    calm = key_project(cadre_a.secondments.get(), cadre_user, name="工业园区扩区项目")
+    calm = make_project(cadre_a.secondments.get(), cadre_user, name="工业园区扩区项目")
     _set(project_a.milestones.first(), planned_date=timezone.localdate() - timedelta(days=1))
     page = client_for(cadre_user).get(reverse("projects:project_list"), {"overdue": "on"})
     names = [p.name for p in page.context["page"]]
