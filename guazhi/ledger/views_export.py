@@ -7,6 +7,7 @@ downloaded at once; above that a background job builds it and the user is sent t
 
 from __future__ import annotations
 
+import io
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -49,5 +50,6 @@ def ledger_export(request: HttpRequest) -> HttpResponseBase:
         )
         export_ledger.enqueue(job.pk)
         return redirect(job)
-    data, _ = exporting.build_export(actor=user, ip=client_ip(request), form=form)
-    return xlsx_response(data, exporting.export_filename())
+    buffer = io.BytesIO()
+    exporting.build_export(actor=user, ip=client_ip(request), form=form, target=buffer)
+    return xlsx_response(buffer.getvalue(), exporting.export_filename())

@@ -236,7 +236,7 @@ def test_a_failed_job_says_so(client_for, programme_admin, cadre_a, cadre_user, 
     for i in range(3):
         ledger_entry(cadre_a.secondments.get(), cadre_user, title=f"走访{i}")
     client = client_for(programme_admin)
-    with mock.patch("guazhi.ledger.exporting.audited_xlsx", side_effect=OSError("disk full")):
+    with mock.patch("guazhi.ledger.exporting.write_ledger_xlsx", side_effect=OSError("disk full")):
         response = client.get(reverse("ledger:entry_export"))
     job = Job.objects.get()
     assert job.status == JobStatus.FAILED
