@@ -58,6 +58,8 @@ class VersionedForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.initial["version"] = self.instance.version
+        if self.instance.pk is None:
+            self.fields["version"].required = False  # a new record: nothing to be stale against
 
     def changed_values(self) -> dict[str, Any]:
         """The model fields this form edits, as cleaned: what the action compares and saves."""

@@ -492,12 +492,12 @@ class Secondment(models.Model):
     def move_to(self, status: str, *, on: date, reason: str = "") -> None:
         """Change status in memory, enforcing the transitions; the caller saves and audits.
         Ending early needs a reason."""
-        if status == SecondmentStatus.ENDED_EARLY and not reason.strip():
-            raise ValidationError("提前结束挂职须填写原因。")
         if not self.can_move_to(status):
             raise ValidationError(
                 f"状态不能从“{self.get_status_display()}”变为“{SecondmentStatus(status).label}”。"
             )
+        if status == SecondmentStatus.ENDED_EARLY and not reason.strip():
+            raise ValidationError("提前结束挂职须填写原因。")
         self.status = status
         if status in (SecondmentStatus.COMPLETED, SecondmentStatus.ENDED_EARLY):
             if on < self.start_date:

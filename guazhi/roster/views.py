@@ -235,7 +235,10 @@ def secondment_status(request: HttpRequest, pk: int) -> HttpResponse:
             request, "；".join(str(e) for errors in form.errors.values() for e in errors)
         )
         return redirect(secondment)
-    if form.cleaned_data["status"] not in _allowed_transitions(user, secondment):
+    # The admin's invalid moves get the model's own explanation below.
+    if not user.is_programme_admin and form.cleaned_data["status"] not in _allowed_transitions(
+        user, secondment
+    ):
         messages.error(request, "您不能进行这项状态变更。")
         return redirect(secondment)
     try:

@@ -1,4 +1,5 @@
-"""Secondment status: 待报到 → 在岗 → 期满 / 提前结束, only by the programme admin, audited."""
+"""Secondment status: 待报到 → 在岗 → 期满 / 提前结束 by the programme admin (the host liaison
+confirms arrival only: test_host_unit_part.py), audited."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ ALL_MOVES = [(a, b) for a in SecondmentStatus for b in SecondmentStatus if a != 
 
 def _post(client, secondment: Secondment, status: str, on: str = ""):
     url = reverse("roster:secondment_status", args=[secondment.pk])
-    return client.post(url, {"status": status, "on": on}, follow=True)
+    # Ending early needs a reason (tests/roster/test_host_unit_part.py checks its absence).
+    return client.post(url, {"status": status, "on": on, "reason": "工作需要"}, follow=True)
 
 
 @pytest.mark.parametrize(("current", "target"), ALL_MOVES)
@@ -49,7 +51,11 @@ def test_ending_sets_the_actual_end_date(client_for, programme_admin, cadre_a):
     assert s.status == SecondmentStatus.ENDED_EARLY
     assert s.actual_end_date == date(2026, 9, 30)
     entry = AuditRecord.objects.get(event=Event.STATUS_CHANGE)
-    assert entry.after == {"status": "提前结束", "actual_end_date": "2026-09-30"}
+    assert entry.after == {
+        "status": "提前结束",
+        "actual_end_date": "2026-09-30",
+        "end_reason": "工作需要",
+    }
 
 
 def test_end_date_before_start_is_refused(client_for, programme_admin, cadre_a):

@@ -19,6 +19,7 @@ def _secondment_form(s: Secondment, **changes: object) -> dict[str, object]:
         "duties": s.duties,
         "start_date": s.start_date.isoformat(),
         "planned_end_date": s.planned_end_date.isoformat(),
+        "category": s.category,
         "version": s.version,
     }
     data.update(changes)
