@@ -53,6 +53,9 @@ def seed(plan: demo_data.Plan, *, ledger: bool = True) -> dict[str, int]:
         "secondments": 0,
         "users": 0,
         "entries": 0,
+        "projects": 0,
+        "contacts": 0,
+        "problems": 0,
     }
     units: dict[tuple[str, ...], Unit] = {}
 
@@ -179,7 +182,13 @@ def seed(plan: demo_data.Plan, *, ledger: bool = True) -> dict[str, int]:
 
     admin = User.objects.filter(role=Role.PROGRAMME_ADMIN).order_by("pk").first()
     if ledger and admin is not None:
+        from guazhi.contacts.demo_data import seed_fieldwork
+
         created["entries"] = seed_ledger(actor=admin)
+        fieldwork = seed_fieldwork()
+        created["projects"] = fieldwork.get("projects", 0)
+        created["contacts"] = fieldwork.get("contacts", 0)
+        created["problems"] = fieldwork.get("problems", 0)
     return created
 
 
@@ -195,6 +204,9 @@ def summary(created: dict[str, int]) -> str:
             ("secondments", "挂职任职"),
             ("users", "账号"),
             ("entries", "工作纪实"),
+            ("projects", "重点项目"),
+            ("contacts", "包联对象"),
+            ("problems", "问题"),
         )
     )
     return f"已载入演示数据（新增{counts}）。 / Demo data loaded.\n"
