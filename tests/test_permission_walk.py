@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from guazhi.accounts.models import Role, User
+from guazhi.jobs.models import Job
 from guazhi.roster.models import Cohort, RosterImport, RosterImportStatus, Unit
 
 ANONYMOUS = "anonymous"
@@ -148,6 +149,13 @@ CASES: list[Case] = [
     Case("ledger:pending_queue", only(ADMIN, HOST)),
     # The ledger export (an Excel of what the user may see), every business role.
     Case("ledger:entry_export", only(*BUSINESS)),
+    # The ledger import: the programme admin, and only the admin who uploaded sees the result.
+    Case("ledger:import_upload", only(ADMIN)),
+    Case("ledger:import_template", only(ADMIN)),
+    Case("ledger:import_detail", only(ADMIN), target="ledger_import"),
+    Case("ledger:import_report", only(ADMIN), target="ledger_import"),
+    # A rejected import cannot be committed: the admin is sent back with a message.
+    Case("ledger:import_commit", only(ADMIN, status=FOUND), target="ledger_import", method="POST"),
     # The offline service worker is a static script, holding no data.
     Case("ledger:service_worker", only(*ROLES)),
     # cadre_b's secondment is 待报到: the page says they cannot write yet.
@@ -174,6 +182,7 @@ CASES: list[Case] = [
     Case("ledger:figure_create", only(ADMIN), target="category"),
     Case("ledger:figure_edit", only(ADMIN), target="figure_field"),
     # --- Background jobs: only the user who started one (here the admin) sees it ----------
+    Case("jobs:job_list", only(*LOGGED_IN)),
     Case("jobs:job_detail", only(ADMIN), target="job"),
     Case("jobs:job_status", only(ADMIN), target="job"),
     Case("jobs:job_download", only(ADMIN), target="job"),
@@ -337,13 +346,18 @@ def world(
         "problem_b": problem_b.pk,
     }
     targets["job"] = _finished_job(programme_admin).pk
+    targets["ledger_import"] = Job.objects.create(
+        user=programme_admin,
+        kind="ledger_import",
+        title="导入工作纪实：纪实.xlsx",
+        status="failed",
+        params={"state": "rejected", "file_name": "纪实.xlsx", "rows": [], "report": []},
+    ).pk
     return users, targets
 
 
 def _finished_job(user: User):  # type: ignore[no-untyped-def]
     """A finished export of the admin's, with its file under MEDIA_ROOT (attachment_a set it)."""
-    from guazhi.jobs.models import Job
-
     job = Job.objects.create(user=user, kind="ledger_export", title="导出工作纪实台账")
     relative, path = job.new_result_path(".xlsx")
     path.write_bytes(b"PK\x03\x04")

@@ -20,6 +20,17 @@ def get_own_job(request: HttpRequest, pk: int) -> Job:
 
 
 @require_GET
+def job_list(request: HttpRequest) -> HttpResponse:
+    """The user's own recent jobs (a large export can be fetched later from here)."""
+    jobs = Job.objects.owned_by(request.user).defer("params")[:50]
+    return render(
+        request,
+        "jobs/job_list.html",
+        {"jobs": jobs, "retention_days": settings.GUAZHI_JOB_RETENTION_DAYS},
+    )
+
+
+@require_GET
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_own_job(request, pk)
     return render(

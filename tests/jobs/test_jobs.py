@@ -48,10 +48,14 @@ def test_the_worker_runs_a_queued_export(
     assert job.status == JobStatus.DONE and job.row_count == 2 and job.downloadable
     page = client.get(response["Location"]).content.decode()
     assert "jobs/job.js" not in page
+    listing = client.get(reverse("jobs:job_list")).content.decode()
+    assert job.get_absolute_url() in listing and "已完成" in listing
     assert reverse("jobs:job_download", args=[job.pk]) in page
 
 
-def test_purge_deletes_old_jobs_and_their_files(programme_admin, media_root, settings):
+def test_purge_deletes_old_jobs_and_their_files(
+    programme_admin, host_liaison, client_for, media_root, settings
+):
     settings.GUAZHI_JOB_RETENTION_DAYS = 7
     jobs = []
     for age in (10, 1):
@@ -65,5 +69,7 @@ def test_purge_deletes_old_jobs_and_their_files(programme_admin, media_root, set
     (old, old_path), (recent, recent_path) = jobs
     assert not Job.objects.filter(pk=old.pk).exists() and not old_path.exists()
     assert Job.objects.filter(pk=recent.pk).exists() and recent_path.exists()
+    others = client_for(host_liaison).get(reverse("jobs:job_list")).content.decode()
+    assert recent.get_absolute_url() not in others and "暂无后台任务" in others
     call_command("purge_jobs", "--days", "0", verbosity=0)
     assert not Job.objects.exists() and not recent_path.exists()
