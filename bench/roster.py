@@ -43,14 +43,15 @@ def _free_port() -> int:
 # --- Child: one scale -----------------------------------------------------------------------
 
 
-def _pages(ids: dict[str, int]) -> dict[str, tuple[str, str]]:
+def _pages(ids: dict[str, object]) -> dict[str, tuple[str, str]]:
     """name → (login, path)."""
     return {
         "home": ("admin", "/"),
         "cadre_list": ("admin", "/roster/cadres/"),
         "cadre_list_p500": ("admin", "/roster/cadres/?page=500"),
         "cadre_search_initials": ("admin", "/roster/cadres/?q=wj"),
-        "cadre_search_id_digits": ("admin", "/roster/cadres/?q=0123"),
+        # The last 4 digits of a cadre's ID number: one match at every scale.
+        "cadre_search_id_digits": ("admin", f"/roster/cadres/?q={ids['id_digits']}"),
         "cadre_detail": ("admin", f"/roster/cadres/{ids['cadre']}/"),
         "secondment_list": ("admin", "/roster/secondments/"),
         "secondment_list_p500": ("admin", "/roster/secondments/?page=500"),
@@ -126,7 +127,7 @@ def _start_server(port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("runserver did not start")
 
 
-def _stall_during_export(http: Http, cadre_id: int) -> dict[str, float]:
+def _stall_during_export(http: Http, cadre_id: object) -> dict[str, float]:
     """Export the whole roster; meanwhile another user views pages and writes audit records
     (reveal). Returns the export time and the slowest of the other user's requests."""
     result: dict[str, float] = {}
@@ -165,9 +166,11 @@ def child(scale_name: str) -> None:
     started = time.perf_counter()
     sizes = populate(Scale.named(scale_name))
     generate_s = time.perf_counter() - started
-    ids = {
-        "cadre": Cadre.objects.order_by("pk").values_list("pk", flat=True)[len(sizes) * 7],
+    some_cadre = Cadre.objects.order_by("pk")[len(sizes) * 7]
+    ids: dict[str, object] = {
+        "cadre": some_cadre.pk,
         "cohort": Cohort.objects.order_by("pk").values_list("pk", flat=True).first() or 0,
+        "id_digits": some_cadre.id_number[-4:],
     }
     pages = _pages(ids)
     queries = _query_counts(pages)
