@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from guazhi.audit.log import client_ip
 from guazhi.jobs.models import Job
-from guazhi.ledger import import_workbooks, importing
+from guazhi.ledger import import_actions, import_workbooks, importing
 from guazhi.ledger.exporting import BASE_COLUMNS, EXPORT_ONLY
 from guazhi.ledger.models import Category, FigureField
 from guazhi.lib.xlsx import UnsafeWorkbook, check_upload, xlsx_response
@@ -59,7 +59,7 @@ class LedgerUploadForm(BootstrapMixin, forms.Form):
             raise forms.ValidationError(str(e)) from None
         self.content = data
         self.sha256 = hashlib.sha256(data).hexdigest()
-        previous = importing.committed_before(self.sha256)
+        previous = import_actions.committed_before(self.sha256)
         if previous is not None:
             raise forms.ValidationError(
                 f"这个文件已于 {previous.created_at:%Y-%m-%d %H:%M} 导入过，没有重复导入。"
@@ -83,7 +83,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         except UnsafeWorkbook as e:
             form.add_error("file", str(e))
         else:
-            job = importing.record_upload(
+            job = import_actions.record_upload(
                 actor=user,
                 ip=client_ip(request),
                 file_name=name,
@@ -186,7 +186,7 @@ def import_report(request: HttpRequest, pk: int) -> FileResponse:
 def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_ledger_import(request, pk)
     try:
-        count = importing.commit_ledger_import(
+        count = import_actions.commit_ledger_import(
             actor=programme_admin(request), ip=client_ip(request), job=job
         )
     except importing.ImportRefused as e:
