@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from guazhi.accounts.models import User
@@ -46,9 +47,11 @@ def checkin(request: HttpRequest) -> HttpResponse:
 
 
 def _rows(request: HttpRequest, user: User) -> tuple[MonthFilterForm, list[MonthRow]]:
-    form = MonthFilterForm(request.GET or None, user=user)
-    if not form.is_bound:
-        form = MonthFilterForm({}, user=user)
+    data = request.GET.copy()
+    if not data.get("month"):
+        today = timezone.localdate()
+        data["month"] = f"{today:%Y-%m}"  # shown in the month input, not an empty one
+    form = MonthFilterForm(data, user=user)
     if not form.is_valid():
         return form, []
     year, month = form.cleaned_data["month"]

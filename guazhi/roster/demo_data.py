@@ -127,6 +127,8 @@ class CohortPlan:
     # (status, how many) in this cohort; the rest of `size` uses `default_status`.
     early_endings: int
     default_status: str  # "pending" | "active" | "completed"
+    checkin_enabled: bool = False
+    min_days_per_month: int | None = None
 
 
 COHORTS = (
@@ -149,6 +151,9 @@ COHORTS = (
         size=50,
         early_endings=3,
         default_status="active",
+        # The cohort on post tries the attendance rules: one-tap check-in and a monthly minimum.
+        checkin_enabled=True,
+        min_days_per_month=5,
     ),
     CohortPlan(
         name="2026年第一批墩苗历练干部",

@@ -98,6 +98,8 @@ def seed(plan: demo_data.Plan, *, ledger: bool = True) -> dict[str, int]:
                     start_date=c.start_date,
                     end_date=c.end_date,
                     description=c.description,
+                    checkin_enabled=c.checkin_enabled,
+                    min_days_per_month=c.min_days_per_month,
                 ),
             )
             created["cohorts"] += 1
