@@ -25,6 +25,7 @@ from django.utils import timezone
 from guazhi.ledger.exporting import BASE_COLUMNS, EXPORT_ONLY, figure_fields, figure_header
 from guazhi.ledger.models import (
     Category,
+    Entry,
     FigureField,
 )
 from guazhi.lib.cells import CellError, cell_text, header_key, parse_date, unprefix
@@ -87,9 +88,15 @@ class _Lookups:
         self.fields = figure_fields()
         self.by_header = {header_key(figure_header(f)): f for f in self.fields}
         self.secondments: dict[str, list[Secondment]] = {}
-        for s in Secondment.objects.select_related("cadre", "host_unit").order_by("start_date"):
-            self.secondments.setdefault(s.cadre.name, []).append(s)
         self._places: dict[int, dict[str, int]] = {}
+
+    def load_cadres(self, names: set[str]) -> None:
+        """The secondments of the cadres the file names (not the whole province's)."""
+        query = Secondment.objects.filter(cadre__name__in=names).select_related(
+            "cadre", "host_unit"
+        )
+        for s in query.order_by("start_date"):
+            self.secondments.setdefault(s.cadre.name, []).append(s)
 
     def place_unit(self, host: Unit, name: str) -> int | None:
         """A unit of that name in the host unit's subtree (the host or one of its villages)."""
@@ -228,6 +235,7 @@ def validate_ledger(data: bytes, *, max_rows: int = MAX_ROWS) -> ValidationOutco
     rows = iter(head[at + 1 :])
     number = at + 1
     today = timezone.localdate()
+    pending = []
     for cells in _chain(rows, first):
         number += 1
         values: dict[str, Any] = {}
@@ -244,11 +252,39 @@ def validate_ledger(data: bytes, *, max_rows: int = MAX_ROWS) -> ValidationOutco
         if out.data_rows > max_rows:
             out.add(number, "", "", f"一次最多导入 {max_rows:,} 条纪实，请把文件分成几份再上传。")
             break
-        _check_row(out, lookups, number, values, figure_cells, today)
+        pending.append((number, values, figure_cells))
     sheets.close()
+    lookups.load_cadres({cell_text(values.get("cadre")) for _, values, _ in pending})
+    for number, values, figure_cells in pending:
+        _check_row(out, lookups, number, values, figure_cells, today)
+    _note_duplicates(out)
     if not out.data_rows and not out.errors:
         out.add(0, "", "", "文件中没有可导入的纪实（标题行以下都是空行）。")
     return out
+
+
+def _note_duplicates(out: ValidationOutcome) -> None:
+    """A row with the date and title of an entry the cadre already has (or of an earlier row)
+    is imported all the same, with a note: it may be a second copy."""
+    if not out.rows:
+        return
+    dates = [r["date"] for r in out.rows]
+    existing = Entry.objects.filter(
+        secondment_id__in={r["secondment"] for r in out.rows},
+        date__range=(min(dates), max(dates)),
+    ).values_list("secondment_id", "date", "title")
+    seen = {(s, d.isoformat(), t) for s, d, t in existing}
+    for r in out.rows:
+        key = (r["secondment"], r["date"], r["title"])
+        if key in seen:
+            out.add(
+                r["row"],
+                "标题",
+                r["title"],
+                f"“{r['cadre']}”在 {r['date']} 已有标题相同的纪实，导入后会重复；如不需要，请删除这一行。",
+                level="note",
+            )
+        seen.add(key)
 
 
 def _chain(head_rest: Any, rest: Any) -> Any:

@@ -198,6 +198,10 @@ def test_an_export_can_be_imported_again(admin, cadre_user, cadre_a):
     response = upload(admin, data, name="台账.xlsx")
     job = Job.objects.get(kind="ledger_import")
     assert job.params["state"] == "validated", job.params["report"]
+    # The copy is allowed, with a note that the cadre already has that entry.
+    [note] = job.params["report"]
+    assert note["level"] == "note" and note["row"] == 2
+    assert note["message"].startswith("“张建国”在 2026-05-06 已有标题相同的纪实")
     admin.post(reverse("ledger:import_commit", args=[job.pk]))
     copy = Entry.objects.exclude(created_by=cadre_user).get()
     assert copy.title == "=SUM(1)" and copy.place_text == "工业园区"
