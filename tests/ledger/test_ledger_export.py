@@ -243,3 +243,25 @@ def test_a_failed_job_says_so(client_for, programme_admin, cadre_a, cadre_user, 
     page = client.get(response["Location"]).content.decode()
     assert "任务未能完成" in page and "生成导出文件时出错" in page
     assert client.get(reverse("jobs:job_download", args=[job.pk])).status_code == 404
+
+
+def test_the_job_reports_progress_chunk_by_chunk(
+    client_for, programme_admin, cadre_a, cadre_user, small_threshold, monkeypatch
+):
+    from guazhi.jobs.models import Job as JobModel
+    from guazhi.ledger import exporting
+
+    monkeypatch.setattr(exporting, "CHUNK", 2)
+    for i in range(5):
+        ledger_entry(cadre_a.secondments.get(), cadre_user, title=f"走访{i}")
+    seen: list[tuple[int, str]] = []
+    original = JobModel.set_progress
+
+    def spy(self, progress: int, message: str = "") -> None:
+        seen.append((progress, message))
+        original(self, progress, message)
+
+    monkeypatch.setattr(JobModel, "set_progress", spy)
+    client_for(programme_admin).get(reverse("ledger:entry_export"))
+    assert seen == [(38, "已处理 2 / 5 行"), (76, "已处理 4 / 5 行"), (95, "已处理 5 / 5 行")]
+    assert Job.objects.get().progress == 100
