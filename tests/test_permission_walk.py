@@ -90,6 +90,13 @@ CASES: list[Case] = [
     # --- Statistics (the home page above): chart data as Excel, scoped like the charts -----
     Case("stats:chart_export", only(ADMIN, HOST, HOME), kwargs={"key": "cohorts"}),
     Case("stats:chart_export", only(*BUSINESS), kwargs={"key": "figures"}),
+    # A secondment's timeline and digest (page and Excel): whoever may see the secondment.
+    Case("stats:timeline", only(ADMIN, HOST, HOME, CADRE), target="secondment_a"),
+    Case("stats:timeline", only(ADMIN, OTHER_CADRE), target="secondment_b"),
+    Case("stats:digest", only(ADMIN, HOST, HOME, CADRE), target="secondment_a"),
+    Case("stats:digest", only(ADMIN, OTHER_CADRE), target="secondment_b"),
+    Case("stats:digest_export", only(ADMIN, HOST, HOME, CADRE), target="secondment_a"),
+    Case("stats:digest_export", only(ADMIN, OTHER_CADRE), target="secondment_b"),
     # --- Attendance: check-in by cadres; the monthly report for the admin and liaisons ----
     Case("attendance:checkin", only(CADRE, OTHER_CADRE, status=FOUND), method="POST"),
     Case("attendance:month_report", only(ADMIN, HOST, HOME)),

@@ -19,7 +19,9 @@ from django.utils import timezone
 from guazhi.accounts.models import User
 from guazhi.attendance.models import CheckIn
 from guazhi.attendance.months import month_rows
+from guazhi.contacts.models import Problem
 from guazhi.ledger.models import Category, Entry, EntryFigure, EntryStatus
+from guazhi.projects.models import Milestone, Project
 from guazhi.roster.models import Cadre, Cohort, Secondment, SecondmentStatus
 
 WEEKS = 12
@@ -226,6 +228,29 @@ def my_secondments(user: User, *, today: date) -> list[dict[str, Any]]:
     return rows
 
 
+def overdue_items(user: User, *, today: date, limit: int = 10) -> dict[str, Any]:
+    """Overdue milestones and problems in the user's scope (a cadre: their own), most overdue
+    first: the totals and the first `limit` of each, four queries whatever their number."""
+    milestones = Milestone.objects.overdue(today).filter(
+        project__in=Project.objects.visible_to(user).values("pk")
+    )
+    problems = Problem.objects.visible_to(user).overdue(today)
+    return {
+        "overdue_milestone_total": milestones.count(),
+        "overdue_milestones": [
+            {"milestone": m, "days": (today - m.planned_date).days if m.planned_date else 0}
+            for m in milestones.select_related("project__secondment__cadre").order_by(
+                "planned_date", "pk"
+            )[:limit]
+        ],
+        "overdue_problem_total": problems.count(),
+        "overdue_problems": [
+            {"problem": p, "days": (today - p.deadline).days}
+            for p in problems.select_related("secondment__cadre").order_by("deadline", "pk")[:limit]
+        ],
+    }
+
+
 def pending_count(user: User) -> int:
     return Entry.objects.pending_for(user).count()
 
@@ -251,6 +276,7 @@ def dashboard(user: User) -> dict[str, Any]:
         "pending_count": pending_count(user),
         "category_count": Category.objects.filter(is_active=True).count(),
     }
+    context.update(overdue_items(user, today=today))
     if not user.is_cadre:
         context["quiet_total"], context["quiet"] = quiet_cadres(user, today=today)
         context["quiet_days"] = QUIET_DAYS
