@@ -58,7 +58,7 @@ def secondment_digest(request: HttpRequest, pk: int) -> HttpResponse:
     user = business_user(request)
     secondment = get_visible_secondment(request, pk)
     period, error = _period(request)
-    context = {"s": secondment, "periods": PERIODS, "error": error}
+    context: dict[str, object] = {"s": secondment, "error": error}
     if period is None:
         return render(request, "stats/digest.html", context, status=400)
     context.update(
@@ -74,8 +74,7 @@ def secondment_digest_export(request: HttpRequest, pk: int) -> HttpResponse | Fi
     secondment = get_visible_secondment(request, pk)
     period, error = _period(request)
     if period is None:
-        context = {"s": secondment, "periods": PERIODS, "error": error}
-        return render(request, "stats/digest.html", context, status=400)
+        return render(request, "stats/digest.html", {"s": secondment, "error": error}, status=400)
     result = digest(user, secondment, period)
     title = f"{secondment.cadre.name}{period.title}"
     data = audited_xlsx(

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -21,7 +22,7 @@ from guazhi.projects.models import MilestoneStatus
 from guazhi.stats.digest import MONTH, WEEK, BadPeriod, Period, digest, parse_period
 from tests.conftest import ledger_entry
 
-# Amounts whose float sum is not exact in any order: 1.4000000000000001 in floats.
+# Loans of 0.1, 0.2 and 1.1 万元: 1.4 in all (1.4000000000000001 as floats; see the last test).
 LOANS = [Decimal("0.1"), Decimal("0.2"), Decimal("1.1")]
 
 
@@ -175,3 +176,18 @@ def test_query_count_does_not_grow_with_the_ledger(client_for, programme_admin, 
         response = client.get(url, params)
     assert response.context["digest"].entry_count == 32
     assert len(large) == len(small)
+
+
+def test_figure_totals_are_exact_to_the_cent(cadre_user, cadre_a):
+    """28 loans of 3.3 万元: SQLite sums them as floats (92.3999999999999); the digest says
+    92.4."""
+    s = cadre_a.secondments.get()
+    field = FigureField.objects.get(key="loans", category__name="企业帮扶")
+    for day in range(1, 29):
+        entry = ledger_entry(s, cadre_user, date=date(2026, 5, day), category=field.category)
+        EntryFigure.objects.create(entry=entry, field=field, value=Decimal("3.3"))
+    raw = EntryFigure.objects.aggregate(t=Sum("value"))["t"]
+    if connection.vendor == "sqlite":
+        assert raw != Decimal("92.4")  # the float error the digest must not show
+    (total,) = digest(cadre_user, s, Period.containing(MONTH, date(2026, 5, 1))).figures
+    assert (total.total, total.display, total.entries) == (Decimal("92.40"), "92.4", 28)
