@@ -1,8 +1,8 @@
 """The ledger (台账) as a workbook: the column spec (shared with the import), the rows, and the
 export itself, run by the view (small exports) or by a background job (large ones).
 
-Rows stream: entries are read with one query through a chunked iterator (plain values, no model
-instances), their figures fetched one chunk at a time (one query per 2,000 entries, never one
+Rows stream: the entries' ids are read first (in the list's order), then the entries 2,000 at a
+time as plain values (no model instances) with their figures (one query per chunk, never one
 per row), and openpyxl's write-only mode keeps the sheet on disk. The workbook is built outside
 any transaction; only the audit record is written, briefly, after the file exists.
 """
@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -35,6 +34,7 @@ from guazhi.lib.xlsx import Column, neutralise
 
 LEDGER_SHEET = "工作纪实台账"
 CHUNK = 2000
+MAX_ROWS = 1_000_000  # a worksheet holds 1,048,576 rows
 FILTER_PARAMS = ("date_from", "date_to", "category", "status", "q", "cohort", "host_unit")
 
 
@@ -120,9 +120,15 @@ def ledger_rows(
     """One list of cell values per entry, in the list's order (newest first). `on_chunk(n)` is
     told the number of rows done after each chunk (for a progress bar)."""
     column_of = {f.pk: i for i, f in enumerate(fields)}
-    rows = entries.order_by("-date", "-pk").values_list(*_VALUES).iterator(chunk_size=CHUNK)
+    # The ids first, read to the end; then each chunk by its ids. No query stays open between
+    # chunks: on SQLite (WAL) a connection that keeps a read open and then writes (the job's
+    # progress) fails with "database is locked" as soon as anyone else has written meanwhile.
+    ids = list(entries.order_by("-date", "-pk").values_list("pk", flat=True))
     done = 0
-    while batch := list(islice(rows, CHUNK)):
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        found = {r[0]: r for r in Entry.objects.filter(pk__in=chunk).values_list(*_VALUES)}
+        batch = [found[pk] for pk in chunk if pk in found]  # one deleted meanwhile is left out
         figures: dict[int, list[Any]] = {}
         for entry_id, field_id, value in EntryFigure.objects.filter(
             entry_id__in=[r[0] for r in batch]

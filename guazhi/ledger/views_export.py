@@ -35,6 +35,13 @@ def ledger_export(request: HttpRequest) -> HttpResponseBase:
         messages.error(request, "筛选条件无效，未导出。请修改筛选条件后再导出。")
         return redirect(f"{reverse('ledger:entry_list')}?{urlencode(params)}")
     total = exporting.filtered_entries(form, user).count()
+    if total > exporting.MAX_ROWS:
+        messages.error(
+            request,
+            f"符合条件的纪实有 {total:,} 条，超过一个 Excel 工作表能容纳的 "
+            f"{exporting.MAX_ROWS:,} 行。请缩小日期范围或增加筛选条件后再导出。",
+        )
+        return redirect(f"{reverse('ledger:entry_list')}?{urlencode(params)}")
     if total > settings.GUAZHI_EXPORT_SYNC_MAX_ROWS:
         job = Job.objects.create(
             user=user,

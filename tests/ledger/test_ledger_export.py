@@ -265,3 +265,17 @@ def test_the_job_reports_progress_chunk_by_chunk(
     client_for(programme_admin).get(reverse("ledger:entry_export"))
     assert seen == [(38, "已处理 2 / 5 行"), (76, "已处理 4 / 5 行"), (95, "已处理 5 / 5 行")]
     assert Job.objects.get().progress == 100
+
+
+def test_more_rows_than_a_worksheet_holds_are_refused(
+    client_for, programme_admin, entry_a, entry_b, monkeypatch
+):
+    from guazhi.ledger import exporting
+
+    monkeypatch.setattr(exporting, "MAX_ROWS", 1)
+    client = client_for(programme_admin)
+    response = client.get(reverse("ledger:entry_export"), {"status": "pending"}, follow=True)
+    assert "超过一个 Excel 工作表能容纳的" in response.content.decode()
+    assert response.redirect_chain[0][0] == reverse("ledger:entry_list") + "?status=pending"
+    assert not Job.objects.exists()
+    assert not AuditRecord.objects.filter(event=Event.EXPORT).exists()
