@@ -138,3 +138,10 @@ def test_query_count_does_not_grow_with_overdue_items(
         response = client.get(reverse("home"))
     assert response.context["overdue_milestone_total"] > 10
     assert len(large) == len(small)
+
+
+def test_cadre_home_links_to_their_timeline_and_digests(client_for, cadre_user, cadre_a):
+    html = client_for(cadre_user).get(reverse("home")).content.decode()
+    pk = cadre_a.secondments.get().pk
+    assert reverse("stats:timeline", args=[pk]) in html
+    assert f"{reverse('stats:digest', args=[pk])}?period=week" in html
