@@ -25,7 +25,7 @@ def database_queue(settings, media_root):
 
 
 def test_the_worker_runs_a_queued_export(
-    client_for, programme_admin, cadre_a, cadre_user, database_queue
+    client_for, programme_admin, cadre_a, cadre_user, database_queue, monkeypatch
 ):
     from django_tasks_db.models import DBTaskResult
 
@@ -43,6 +43,11 @@ def test_the_worker_runs_a_queued_export(
     status = client.get(reverse("jobs:job_status", args=[job.pk])).json()
     assert status["finished"] is False and status["status_label"] == "排队中"
 
+    # The worker closes "old" connections between tasks; inside the test's transaction that
+    # would close the test's own connection (PostgreSQL), so it is left alone here.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     job.refresh_from_db()
     assert job.status == JobStatus.DONE and job.row_count == 2 and job.downloadable
