@@ -60,6 +60,7 @@ lint: install-dev
 
 bench: install-dev
 	$(PY) bench/originality.py
+	$(PY) bench/ledger_export.py
 
 # Rebuild the compiled catalogue after editing locale/zh_Hans/LC_MESSAGES/django.po.
 messages:
