@@ -50,6 +50,9 @@ class Job(models.Model):
     result_file = models.CharField("结果文件", max_length=200, blank=True)
     result_name = models.CharField("下载文件名", max_length=200, blank=True)
     row_count = models.PositiveIntegerField("行数", null=True, blank=True)
+    # The page that shows this job's outcome when it is not the job page itself (an import's
+    # validation report); empty for jobs that produce a file.
+    page = models.CharField("结果页面", max_length=200, blank=True)
     created_at = models.DateTimeField("创建时间", default=timezone.now)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
@@ -65,7 +68,7 @@ class Job(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("jobs:job_detail", args=[self.pk])
+        return self.page or reverse("jobs:job_detail", args=[self.pk])
 
     @property
     def is_finished(self) -> bool:

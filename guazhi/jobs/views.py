@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from guazhi.audit.log import client_ip, record
@@ -33,6 +33,8 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_own_job(request, pk)
+    if job.page:
+        return redirect(job.page)
     return render(
         request,
         "jobs/job_detail.html",
@@ -64,7 +66,6 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
     path = job.result_path
     if not job.downloadable or path is None:
         raise Http404
-    handle = path.open("rb")
     with transaction.atomic():
         record(
             event=Event.EXPORT,
@@ -75,7 +76,10 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
             after={"job": job.pk, "kind": job.kind, "rows": job.row_count or 0},
         )
     response = FileResponse(
-        handle, as_attachment=True, filename=job.result_name, content_type=XLSX_CONTENT_TYPE
+        path.open("rb"),
+        as_attachment=True,
+        filename=job.result_name,
+        content_type=XLSX_CONTENT_TYPE,
     )
     response["Cache-Control"] = "no-store"
     return response

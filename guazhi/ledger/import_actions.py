@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from guazhi.accounts.models import User
@@ -59,6 +60,8 @@ def record_upload(
                 "error_count": len(outcome.errors),
             },
         )
+        job.page = reverse("ledger:import_detail", args=[job.pk])
+        job.save(update_fields=["page"])
         record(
             event=Event.IMPORT,
             user=actor,

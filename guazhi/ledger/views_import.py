@@ -74,8 +74,11 @@ def _recent(user: Any) -> Any:
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
     user = programme_admin(request)
-    form = LedgerUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        form = LedgerUploadForm(request.POST, request.FILES)
+    else:
+        form = LedgerUploadForm()
+    if form.is_bound and form.is_valid():
         name = form.cleaned_data["file"].name or "工作纪实.xlsx"
         try:
             # Parsed here, outside any transaction (the database is only read).

@@ -223,3 +223,19 @@ def test_an_import_is_seen_only_by_the_admin_who_uploaded_it(admin, client_for, 
     assert client.get(reverse("ledger:import_detail", args=[job.pk])).status_code == 404
     assert client.post(reverse("ledger:import_commit", args=[job.pk])).status_code == 404
     assert not Entry.objects.exists()
+
+
+def test_the_upload_is_listed_among_the_users_jobs(admin):
+    upload(admin, workbook([good_row()]))
+    job = Job.objects.get(kind="ledger_import")
+    detail = reverse("ledger:import_detail", args=[job.pk])
+    assert job.get_absolute_url() == detail
+    assert admin.get(reverse("jobs:job_detail", args=[job.pk]))["Location"] == detail
+    assert detail in admin.get(reverse("jobs:job_list")).content.decode()
+
+
+def test_an_upload_without_a_file_asks_for_one(admin):
+    response = admin.post(reverse("ledger:import_upload"), {})
+    assert response.status_code == 200
+    assert "请选择要上传的文件。" in response.content.decode()
+    assert not Job.objects.exists()
