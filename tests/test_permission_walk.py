@@ -204,7 +204,9 @@ CASES: list[Case] = [
     Case("projects:update_add", only(CADRE, status=FOUND), target="project_a", method="POST"),
     Case("projects:update_add", only(OTHER_CADRE, status=FOUND), target="project_b", method="POST"),
     Case("projects:milestone_add", only(CADRE, status=FOUND), target="project_a", method="POST"),
-    Case("projects:milestone_add", only(OTHER_CADRE, status=FOUND), target="project_b", method="POST"),
+    Case(
+        "projects:milestone_add", only(OTHER_CADRE, status=FOUND), target="project_b", method="POST"
+    ),
     Case("projects:milestone_edit", only(CADRE), target="milestone_a"),
     Case("projects:milestone_edit", only(OTHER_CADRE), target="milestone_b"),
     Case("projects:template_list", only(ADMIN)),
