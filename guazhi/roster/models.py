@@ -460,6 +460,8 @@ class Secondment(models.Model):
         indexes = [
             # The secondment list: newest cohort first, then roster order, from one index.
             models.Index(fields=["-cohort", "id"], name="secondment_list_order"),
+            # Counts by cohort and status (home page, cohort list) from the index alone.
+            models.Index(fields=["cohort", "status"], name="secondment_cohort_status"),
         ]
         constraints = [
             models.UniqueConstraint(

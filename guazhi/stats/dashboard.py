@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Subquery, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -174,23 +174,28 @@ def ledger_charts(user: User, *, today: date) -> list[Chart]:
 
 def quiet_cadres(user: User, *, today: date, limit: int = 50) -> tuple[int, list[dict[str, Any]]]:
     """On-post secondments with no ledger entry in QUIET_DAYS days, longest silence first: a
-    list to act on. Returns the total and the first `limit`."""
+    list to act on. Returns the total and the first `limit`.
+
+    NOT EXISTS and a one-row subquery each walk the (secondment, date) index of the ledger,
+    instead of aggregating every entry of every cadre on post."""
     since = today - timedelta(days=QUIET_DAYS)
+    recent = Entry.objects.filter(secondment=OuterRef("pk"), date__gte=since)
+    last = Entry.objects.filter(secondment=OuterRef("pk")).order_by("-date").values("date")[:1]
     quiet = (
         Secondment.objects.visible_to(user)
         .filter(status=SecondmentStatus.ACTIVE)
-        .annotate(last_entry=Max("ledger_entries__date"))
-        .filter(Q(last_entry__isnull=True) | Q(last_entry__lt=since))
+        .filter(~Exists(recent))
     )
     total = quiet.count()
     rows = []
-    for s in quiet.select_related("cadre", "host_unit").order_by(
-        F("last_entry").asc(nulls_first=True), "cadre__name_pinyin"
-    )[:limit]:
-        last = s.last_entry  # type: ignore[attr-defined]
-        rows.append(
-            {"secondment": s, "last_entry": last, "days": (today - last).days if last else None}
-        )
+    for s in (
+        quiet.annotate(last_entry=Subquery(last))
+        .select_related("cadre", "host_unit")
+        .order_by(F("last_entry").asc(nulls_first=True), "cadre__name_pinyin")[:limit]
+    ):
+        last_date = s.last_entry  # type: ignore[attr-defined]
+        days = (today - last_date).days if last_date else None
+        rows.append({"secondment": s, "last_entry": last_date, "days": days})
     return total, rows
 
 
