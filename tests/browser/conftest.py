@@ -63,6 +63,25 @@ def browser() -> Iterator:
         browser.close()
 
 
+# Data migrations that create rows the pages need. Live-server tests flush the database after
+# each test, which removes those rows too; they are put back before every test (the seeds are
+# idempotent), so the tests pass in any order.
+SEEDING_MIGRATIONS = (
+    "guazhi.ledger.migrations.0002_seed_categories",
+    "guazhi.projects.migrations.0002_default_template",
+)
+
+
+@pytest.fixture(autouse=True)
+def _rows_from_data_migrations(transactional_db) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    for module in SEEDING_MIGRATIONS:
+        importlib.import_module(module).seed(apps, None)
+
+
 @pytest.fixture
 def page(browser, live_server, request) -> Iterator:
     context = browser.new_context(
