@@ -207,7 +207,8 @@ def child(scale_name: str) -> None:
         clients = {login: Http(port, s) for login, s in sessions.items()}
         latency: dict[str, dict[str, float]] = {}
         for name, (login, path) in pages.items():
-            clients[login].get(path)  # warm
+            for _ in range(4):  # warm every gunicorn worker (templates, imports)
+                clients[login].get(path)
             times = sorted(clients[login].get(path)[1] for _ in range(REQUESTS_PER_PAGE))
             latency[name] = {
                 "p50": round(statistics.median(times), 1),
