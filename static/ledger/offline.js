@@ -66,6 +66,7 @@
       panel.hidden = items.length === 0 && !noted;
       var list = panel.querySelector("ul");
       panel.querySelector("[data-count]").textContent = String(items.length);
+      panel.querySelector("[data-waiting]").hidden = items.length === 0; // only the note is left
       list.textContent = "";
       items.forEach(function (item) {
         var li = document.createElement("li");
