@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import resource
 import statistics
 import sys
@@ -304,6 +305,18 @@ def main() -> int:
             f"{ours_recall:.2f} |"
         )
     print(f"\ntotal {time.perf_counter() - t0:.0f}s")
+    # Last line: the figures as one JSON object (per scale, and the baseline when it ran).
+    summary = {
+        "scales": [
+            {k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()}
+            for row in scale_rows
+        ],
+        "baseline": "datasketch MinHash + MinHashLSH 0.5" if ds else None,
+        "baseline_docs_per_s": round(ds["docs_per_s"], 1) if ds else None,
+        "baseline_doc_recall": round(ds["recall:all"], 4) if ds else None,
+        "total_s": round(time.perf_counter() - t0, 1),
+    }
+    print(json.dumps(summary, ensure_ascii=False))
     return 0
 
 
