@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -39,17 +38,10 @@ from guazhi.contacts.models import Contact, Problem, ProblemStatus
 from guazhi.ledger.access import cadre_user
 from guazhi.ledger.actions import writable_secondment
 from guazhi.roster.access import business_user
+from guazhi.roster.forms import add_validation_errors
 from guazhi.roster.models import StaleEdit
 
 PAGE_SIZE = 20
-
-
-def _add_errors(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 # --- Contacts ------------------------------------------------------------------------------------
@@ -88,7 +80,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
                 actor=user, secondment=secondment, values=form.values(), ip=client_ip(request)
             )
         except ValidationError as e:
-            _add_errors(form, e)
+            add_validation_errors(form, e)
         else:
             messages.success(request, f"已登记包联对象“{contact.name}”。")
             return redirect(contact)
@@ -124,7 +116,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except StaleEdit as e:
             form.add_error(None, str(e))
         except ValidationError as e:
-            _add_errors(form, e)
+            add_validation_errors(form, e)
         else:
             messages.success(request, "已保存。" if changed else "没有修改任何内容。")
             return redirect(contact)
@@ -192,7 +184,7 @@ def visit_add(request: HttpRequest, pk: int) -> HttpResponse:
                 ip=client_ip(request),
             )
         except ValidationError as e:
-            _add_errors(form, e)
+            add_validation_errors(form, e)
         else:
             messages.success(request, "联系记录已保存。")
             return redirect(contact)
@@ -243,7 +235,7 @@ def problem_create(request: HttpRequest) -> HttpResponse:
                 actor=user, secondment=secondment, values=form.values(), ip=client_ip(request)
             )
         except ValidationError as e:
-            _add_errors(form, e)
+            add_validation_errors(form, e)
         else:
             messages.success(request, "问题已登记。")
             return redirect(problem)
@@ -282,7 +274,7 @@ def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except StaleEdit as e:
             form.add_error(None, str(e))
         except ValidationError as e:
-            _add_errors(form, e)
+            add_validation_errors(form, e)
         else:
             messages.success(request, "已保存。" if changed else "没有修改任何内容。")
             return redirect(problem)

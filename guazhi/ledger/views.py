@@ -44,6 +44,7 @@ from guazhi.ledger.access import (
 from guazhi.ledger.files import PreparedFile, UploadRefused, prepare
 from guazhi.ledger.forms import ConfirmForm, EntryFilterForm, EntryForm, ReturnForm
 from guazhi.ledger.models import Attachment, Entry, EntryFigure, EntryQuerySet, EntryStatus
+from guazhi.roster.forms import add_validation_errors
 
 PAGE_SIZE = 20
 MAX_FILES = 9
@@ -120,14 +121,6 @@ def _prepare_uploads(files: list[UploadedFile]) -> tuple[list[PreparedFile], lis
     return prepared, errors
 
 
-def _add_errors(form: EntryForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
-
-
 def _wants_json(request: HttpRequest) -> bool:
     """The phone's offline queue posts with `Accept: application/json` and reads the answer."""
     return "application/json" in request.headers.get("Accept", "")
@@ -171,7 +164,7 @@ def entry_create(request: HttpRequest) -> HttpResponse:
                     ip=client_ip(request),
                 )
             except ValidationError as e:
-                _add_errors(form, e)
+                add_validation_errors(form, e)
             except actions.LedgerPermissionError:
                 raise Http404 from None
             else:
@@ -224,7 +217,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
             except actions.EntryConflict as e:
                 form.add_error(None, e.message)
             except ValidationError as e:
-                _add_errors(form, e)
+                add_validation_errors(form, e)
             else:
                 if not changed:
                     messages.info(request, "没有修改任何内容。")

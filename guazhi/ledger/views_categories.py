@@ -14,14 +14,7 @@ from guazhi.ledger import category_actions
 from guazhi.ledger.forms import CategoryForm, FigureFieldForm
 from guazhi.ledger.models import Category, FigureField
 from guazhi.roster.access import programme_admin
-
-
-def _apply_errors(form: ModelForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+from guazhi.roster.forms import add_validation_errors
 
 
 def category_list(request: HttpRequest) -> HttpResponse:
@@ -48,7 +41,7 @@ def category_create(request: HttpRequest) -> HttpResponse:
                 ip=client_ip(request),
             )
         except ValidationError as e:
-            _apply_errors(form, e)
+            add_validation_errors(form, e)
         else:
             messages.success(request, f"已添加类别“{category.name}”，可以继续为它添加数据项。")
             return redirect("ledger:category_list")
@@ -65,7 +58,7 @@ def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=user, category=category, values=form.cleaned_data, ip=client_ip(request)
             )
         except ValidationError as e:
-            _apply_errors(form, e)
+            add_validation_errors(form, e)
         else:
             messages.success(request, "已保存。" if changed else "没有修改任何内容。")
             return redirect("ledger:category_list")
@@ -82,7 +75,7 @@ def figure_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=user, category=category, ip=client_ip(request), **form.cleaned_data
             )
         except ValidationError as e:
-            _apply_errors(form, e)
+            add_validation_errors(form, e)
         else:
             messages.success(request, f"已为“{category.name}”添加数据项。")
             return redirect("ledger:category_list")
@@ -99,7 +92,7 @@ def figure_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=user, field=field, values=form.cleaned_data, ip=client_ip(request)
             )
         except ValidationError as e:
-            _apply_errors(form, e)
+            add_validation_errors(form, e)
         else:
             messages.success(request, "已保存。" if changed else "没有修改任何内容。")
             return redirect("ledger:category_list")

@@ -37,17 +37,10 @@ from guazhi.projects.forms import (
 )
 from guazhi.projects.models import Milestone, MilestoneTemplate, Project
 from guazhi.roster.access import business_user, programme_admin
+from guazhi.roster.forms import add_validation_errors
 from guazhi.roster.models import StaleEdit
 
 PAGE_SIZE = 20
-
-
-def add_errors(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 # --- Projects ------------------------------------------------------------------------------------
@@ -92,7 +85,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
                 ip=client_ip(request),
             )
         except ValidationError as e:
-            add_errors(form, e)
+            add_validation_errors(form, e)
         else:
             messages.success(request, "重点项目已登记。请为各手续节点填写计划完成日期。")
             return redirect(project)
@@ -121,7 +114,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except StaleEdit as e:
             form.add_error(None, str(e))
         except ValidationError as e:
-            add_errors(form, e)
+            add_validation_errors(form, e)
         else:
             messages.success(request, "已保存。" if changed else "没有修改任何内容。")
             return redirect(project)
@@ -178,7 +171,7 @@ def update_add(request: HttpRequest, pk: int) -> HttpResponse:
                 ip=client_ip(request),
             )
         except ValidationError as e:
-            add_errors(form, e)
+            add_validation_errors(form, e)
         else:
             messages.success(request, "进展已记录。")
             return redirect(project)
@@ -210,7 +203,7 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
                 ip=client_ip(request),
             )
         except ValidationError as e:
-            add_errors(form, e)
+            add_validation_errors(form, e)
         else:
             messages.success(request, f"已添加节点“{milestone.name}”。")
             return redirect(project)
@@ -234,7 +227,7 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except StaleEdit as e:
             form.add_error(None, str(e))
         except ValidationError as e:
-            add_errors(form, e)
+            add_validation_errors(form, e)
         else:
             messages.success(
                 request, f"“{milestone.name}”已保存。" if changed else "没有修改任何内容。"
@@ -275,7 +268,7 @@ def _template_form(request: HttpRequest, template: MilestoneTemplate | None) -> 
             except StaleEdit as e:
                 form.add_error(None, str(e))
             except ValidationError as e:
-                add_errors(form, e)
+                add_validation_errors(form, e)
             except actions.ProjectPermissionError:
                 raise Http404 from None
             else:

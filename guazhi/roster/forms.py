@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
@@ -44,6 +45,16 @@ class BootstrapMixin:
             else:
                 css = f"form-control form-control{size}" if size else "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+def add_validation_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show an action's ValidationError on the form: beside its field when it names one of the
+    form's fields, above the form otherwise."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 class VersionedForm(forms.ModelForm):

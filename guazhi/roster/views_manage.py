@@ -18,7 +18,14 @@ from guazhi.roster.access import (
     get_visible_cadre,
     programme_admin,
 )
-from guazhi.roster.forms import CadreForm, CohortForm, DutiesForm, SecondmentCreateForm, UnitForm
+from guazhi.roster.forms import (
+    CadreForm,
+    CohortForm,
+    DutiesForm,
+    SecondmentCreateForm,
+    UnitForm,
+    add_validation_errors,
+)
 from guazhi.roster.models import Cadre, Secondment, StaleEdit
 
 
@@ -54,8 +61,7 @@ def secondment_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=user, ip=client_ip(request), secondment=form.instance
             )
         except ValidationError as e:
-            for message in e.messages:
-                form.add_error(None, message)
+            add_validation_errors(form, e)
         else:
             messages.success(request, "已新增挂职任职，状态为“待报到”。")
             return redirect(secondment)
@@ -102,8 +108,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 values={k: form.cleaned_data[k] for k in ("name", "kind", "parent", "sort_order")},
             )
         except ValidationError as e:
-            for field, errors in e.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_validation_errors(form, e)
         else:
             messages.success(request, "已保存。" if changed else "没有修改任何内容。")
             return redirect("roster:unit_list")
