@@ -7,6 +7,7 @@ the programme admin's and answer 404 to everyone else.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -56,6 +57,20 @@ def _query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+def save_edit(
+    request: HttpRequest, save: Callable[[], dict[str, Any]], *, done: Any, retry: str
+) -> HttpResponse:
+    """Run an edit action; on a stale form say so and reopen the form (`retry`, a URL), else
+    say whether anything changed and go to `done`."""
+    try:
+        changed = save()
+    except StaleEdit as e:
+        messages.error(request, str(e))
+        return redirect(retry)
+    messages.success(request, "已保存。" if changed else "没有修改任何内容。")
+    return redirect(done)
 
 
 # --- Cadres -----------------------------------------------------------------------------------
@@ -138,19 +153,18 @@ def cadre_edit(request: HttpRequest, pk: int) -> HttpResponse:
     cadre = get_visible_cadre(request, pk)
     form = CadreForm(request.POST or None, instance=cadre)
     if request.method == "POST" and form.is_valid():
-        try:
-            changed = actions.update_cadre(
+        return save_edit(
+            request,
+            lambda: actions.update_cadre(
                 actor=user,
                 ip=client_ip(request),
                 cadre=cadre,
                 values=form.changed_values(),
                 version=form.cleaned_data["version"],
-            )
-        except StaleEdit as e:
-            messages.error(request, str(e))
-            return redirect("roster:cadre_edit", pk=cadre.pk)
-        messages.success(request, "已保存。" if changed else "没有修改任何内容。")
-        return redirect(cadre)
+            ),
+            done=cadre,
+            retry=reverse("roster:cadre_edit", args=[cadre.pk]),
+        )
     return render(
         request,
         "roster/form.html",
@@ -262,19 +276,18 @@ def secondment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     secondment = get_visible_secondment(request, pk)
     form = SecondmentForm(request.POST or None, instance=secondment)
     if request.method == "POST" and form.is_valid():
-        try:
-            changed = actions.update_secondment(
+        return save_edit(
+            request,
+            lambda: actions.update_secondment(
                 actor=user,
                 ip=client_ip(request),
                 secondment=secondment,
                 values=form.changed_values(),
                 version=form.cleaned_data["version"],
-            )
-        except StaleEdit as e:
-            messages.error(request, str(e))
-            return redirect("roster:secondment_edit", pk=secondment.pk)
-        messages.success(request, "已保存。" if changed else "没有修改任何内容。")
-        return redirect(secondment)
+            ),
+            done=secondment,
+            retry=reverse("roster:secondment_edit", args=[secondment.pk]),
+        )
     return render(
         request,
         "roster/form.html",

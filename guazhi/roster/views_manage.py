@@ -26,7 +26,8 @@ from guazhi.roster.forms import (
     UnitForm,
     add_validation_errors,
 )
-from guazhi.roster.models import Cadre, Secondment, StaleEdit
+from guazhi.roster.models import Cadre, Secondment
+from guazhi.roster.views import save_edit
 
 
 def _form_page(
@@ -79,19 +80,18 @@ def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = get_editable_cohort(request, pk)
     form = CohortForm(request.POST or None, instance=cohort)
     if request.method == "POST" and form.is_valid():
-        try:
-            changed = actions.update_cohort(
+        return save_edit(
+            request,
+            lambda: actions.update_cohort(
                 actor=user,
                 ip=client_ip(request),
                 cohort=cohort,
                 values=form.changed_values(),
                 version=form.cleaned_data["version"],
-            )
-        except StaleEdit as e:
-            messages.error(request, str(e))
-            return redirect("roster:cohort_edit", pk=cohort.pk)
-        messages.success(request, "已保存。" if changed else "没有修改任何内容。")
-        return redirect(cohort)
+            ),
+            done=cohort,
+            retry=reverse("roster:cohort_edit", args=[cohort.pk]),
+        )
     return _form_page(request, form, f"编辑批次：{cohort.name}", cohort.get_absolute_url())
 
 
@@ -120,20 +120,19 @@ def secondment_duties(request: HttpRequest, pk: int) -> HttpResponse:
     secondment = get_hosted_secondment(request, pk)
     form = DutiesForm(request.POST or None, secondment=secondment)
     if request.method == "POST" and form.is_valid():
-        try:
-            changed = actions.set_duties(
+        return save_edit(
+            request,
+            lambda: actions.set_duties(
                 actor=request.user,  # type: ignore[arg-type]
                 ip=client_ip(request),
                 secondment=secondment,
                 duties=form.cleaned_data["duties"].strip(),
                 paired_units=list(form.cleaned_data["paired_units"]),
                 version=form.cleaned_data["version"],
-            )
-        except StaleEdit as e:
-            messages.error(request, str(e))
-            return redirect("roster:secondment_duties", pk=secondment.pk)
-        messages.success(request, "已保存。" if changed else "没有修改任何内容。")
-        return redirect(secondment)
+            ),
+            done=secondment,
+            retry=reverse("roster:secondment_duties", args=[secondment.pk]),
+        )
     return _form_page(
         request,
         form,
