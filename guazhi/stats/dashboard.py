@@ -20,7 +20,7 @@ from guazhi.accounts.models import User
 from guazhi.attendance.models import CheckIn
 from guazhi.attendance.months import month_rows
 from guazhi.contacts.models import Problem
-from guazhi.ledger.models import Category, Entry, EntryFigure, EntryStatus
+from guazhi.ledger.models import Entry, EntryFigure
 from guazhi.projects.models import Milestone, Project
 from guazhi.roster.models import Cadre, Cohort, Secondment, SecondmentStatus
 
@@ -260,18 +260,24 @@ def pending_count(user: User) -> int:
     return Entry.objects.pending_for(user).count()
 
 
-def dashboard(user: User) -> dict[str, Any]:
-    """Everything the home page shows for this user."""
-    if not user.has_business_role:
-        return {"business": False}
-    today = timezone.localdate()
+def charts_for(user: User, *, today: date) -> tuple[dict[str, Any], list[Chart]]:
+    """The user's cards and charts: a cadre's own posting, or the programme's roster figures,
+    then the ledger charts of what the user may see."""
     if user.is_cadre:
         # A cadre's own posting instead of programme-wide roster figures.
         cards: dict[str, Any] = {"my_secondments": my_secondments(user, today=today)}
         charts: list[Chart] = []
     else:
         cards, charts = roster_charts(user)
-    charts += ledger_charts(user, today=today)
+    return cards, charts + ledger_charts(user, today=today)
+
+
+def dashboard(user: User) -> dict[str, Any]:
+    """Everything the home page shows for this user."""
+    if not user.has_business_role:
+        return {"business": False}
+    today = timezone.localdate()
+    cards, charts = charts_for(user, today=today)
     context: dict[str, Any] = {
         "business": True,
         **cards,
@@ -279,18 +285,17 @@ def dashboard(user: User) -> dict[str, Any]:
         "chart_data": [c.as_echarts() for c in charts if c.kind != "table"],
         "entry_count": Entry.objects.visible_to(user).count(),
         "pending_count": pending_count(user),
-        "category_count": Category.objects.filter(is_active=True).count(),
     }
     context.update(overdue_items(user, today=today))
     if not user.is_cadre:
         context["quiet_total"], context["quiet"] = quiet_cadres(user, today=today)
         context["quiet_days"] = QUIET_DAYS
-    context["confirmed_label"] = EntryStatus.CONFIRMED.label
     return context
 
 
 def chart_for(user: User, key: str) -> Chart | None:
-    for chart in dashboard(user).get("charts", []):
-        if chart.key == key:
-            return chart
-    return None
+    """One chart, for its Excel export (without the rest of the home page's queries)."""
+    if not user.has_business_role:
+        return None
+    _cards, charts = charts_for(user, today=timezone.localdate())
+    return next((c for c in charts if c.key == key), None)
