@@ -22,7 +22,7 @@ from guazhi.audit.log import record
 from guazhi.audit.models import Event
 from guazhi.contacts.models import Contact, ContactVisit, Problem
 from guazhi.ledger.models import Entry
-from guazhi.roster.actions import apply_changes
+from guazhi.roster.actions import apply_changes, diff
 from guazhi.roster.models import Secondment, SecondmentStatus, StaleEdit
 
 CONTACT_FIELDS = ("kind", "name", "phone", "id_number", "unit", "address", "note")
@@ -61,11 +61,6 @@ def _readable(obj: models.Model, fields: Any) -> dict[str, Any]:
             value = getattr(obj, name)
             out[label] = value.isoformat() if isinstance(value, date) else value
     return out
-
-
-def _diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    changed = [k for k in after if before.get(k) != after[k]]
-    return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
 
 
 def _check_writer(actor: User, secondment: Secondment) -> None:
@@ -133,7 +128,7 @@ def _update(
         locked.full_clean(exclude=["secondment", "created_by"])
         locked.version += 1
         locked.save(update_fields=[*changed, "version", "updated_at"])
-        before, after = _diff(before, _readable(locked, changed))
+        before, after = diff(before, _readable(locked, changed))
         record(event=Event.EDIT, user=actor, ip=ip, obj=locked, before=before, after=after)
     return after
 

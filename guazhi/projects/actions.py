@@ -26,7 +26,7 @@ from guazhi.projects.models import (
     Project,
     ProjectUpdate,
 )
-from guazhi.roster.actions import apply_changes, snapshot
+from guazhi.roster.actions import apply_changes, diff, snapshot
 from guazhi.roster.models import Secondment, SecondmentStatus, StaleEdit
 
 PROJECT_FIELDS = ("name", "investment", "owner_unit", "target_date", "target", "description")
@@ -36,11 +36,6 @@ MAX_STEPS = 30
 
 class ProjectPermissionError(Exception):
     """The actor may not do this (views answer 404 before it gets here)."""
-
-
-def _diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    changed = [k for k in after if before.get(k) != after[k]]
-    return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
 
 
 def _check_own_entry(actor: User, entry: Entry | None) -> None:
@@ -102,7 +97,7 @@ def update_project(
         locked.full_clean(exclude=["secondment", "template", "created_by"])
         locked.version += 1
         locked.save(update_fields=[*changed, "version", "updated_at"])
-        before, after = _diff(before, snapshot(locked, changed))
+        before, after = diff(before, snapshot(locked, changed))
         record(event=Event.EDIT, user=actor, ip=ip, obj=locked, before=before, after=after)
     project.refresh_from_db()
     return after
@@ -136,7 +131,7 @@ def update_milestone(
         locked.clean()
         locked.version += 1
         locked.save(update_fields=[*changed, "version", "updated_at"])
-        before, after = _diff(before, snapshot(locked, changed))
+        before, after = diff(before, snapshot(locked, changed))
         record(
             event=Event.EDIT,
             user=actor,
@@ -295,6 +290,6 @@ def save_template(
             )
         after = {"模板名称": name, "默认模板": is_default, "节点": "、".join(names)}
         if before is not None:
-            before, after = _diff(before, after)
+            before, after = diff(before, after)
         record(event=event, user=actor, ip=ip, obj=locked, before=before, after=after)
     return locked

@@ -79,7 +79,8 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     return values
 
 
-def _diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+def diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the keys whose values differ: (before, after), for an audit record."""
     changed = [k for k in after if before.get(k) != after[k]]
     return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
 
@@ -146,7 +147,7 @@ def _edit(
         locked.version += 1
         stamps = ["version"] + (["updated_at"] if hasattr(locked, "updated_at") else [])
         locked.save(update_fields=[*changed, *stamps])
-        before, after = _diff(before, snapshot(locked, changed))
+        before, after = diff(before, snapshot(locked, changed))
         _audit(actor=actor, ip=ip, event=Event.EDIT, obj=locked, before=before, after=after)
         return after
 
@@ -238,7 +239,7 @@ def change_secondment_status(
         locked.move_to(status, on=on, reason=reason)
         locked.version += 1
         locked.save(update_fields=[*fields, "version", "updated_at"])
-        before, after = _diff(before, snapshot(locked, fields))
+        before, after = diff(before, snapshot(locked, fields))
         _audit(
             actor=actor,
             ip=ip,
@@ -389,6 +390,6 @@ def update_unit(
         if not changed:
             return moved
         locked.save(update_fields=changed)
-        before, after = _diff(before, snapshot(locked, changed))
+        before, after = diff(before, snapshot(locked, changed))
         _audit(actor=actor, ip=ip, event=Event.EDIT, obj=locked, before=before, after=after)
         return {**moved, **after}
