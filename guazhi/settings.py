@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "guazhi.attendance",
     "guazhi.stats",
     "guazhi.jobs",
+    "guazhi.writings",
 ]
 
 MIDDLEWARE = [
