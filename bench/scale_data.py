@@ -91,6 +91,13 @@ def populate(factor: float, *, seed: int = SEED, today: date | None = None) -> d
     timings["projects_s"] = time.perf_counter() - began
     if connection.vendor == "postgresql":
         _reset_sequences()
+    # Entries were inserted directly: the dashboards' running totals are computed once, as
+    # `manage.py ledger_tallies --rebuild` would.
+    began = time.perf_counter()
+    from guazhi.ledger import tallies
+
+    tallies.rebuild()
+    timings["tallies_s"] = time.perf_counter() - began
     began = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

@@ -25,6 +25,7 @@ from django.utils import timezone
 from guazhi.accounts.models import User
 from guazhi.audit.log import record
 from guazhi.audit.models import Event
+from guazhi.ledger import tallies
 from guazhi.ledger.files import PreparedFile
 from guazhi.ledger.models import (
     Attachment,
@@ -143,6 +144,15 @@ def _write_figures(entry: Entry, figures: Mapping[FigureField, Decimal]) -> None
     )
 
 
+def _count_status_change(entry: Entry, new_status: str) -> None:
+    """Only the 待确认 count depends on the status: figures are left out of both sides."""
+    before = tallies.contribution(entry, {})
+    after = tallies.Contribution(
+        before.secondment_id, before.week, before.category_id, new_status == "pending", ()
+    )
+    tallies.record_change(before, after)
+
+
 def _revision(
     *,
     entry: Entry,
@@ -213,6 +223,7 @@ def create_entry(
                 created_by=actor,
             )
             _write_figures(entry, figures)
+            tallies.record_change(None, tallies.contribution(entry, figures))
             after = _snapshot(entry, _figures_display(figures))
             _revision(entry=entry, action=RevisionAction.CREATE, actor=actor, changes=after)
             record(event=Event.CREATE, user=actor, ip=ip, obj=entry, after=after)
@@ -264,6 +275,7 @@ def update_entry(
     figures_changed = old_figures != figures
     if not changed and not figures_changed:
         return {}
+    counted_before = tallies.contribution(locked, old_figures)
     for name in changed:
         setattr(locked, name, new_values[name])
     if figures_changed:
@@ -277,6 +289,7 @@ def update_entry(
         update_fields += ["status", "confirmed_by", "confirmed_at"]
     locked.version += 1
     locked.save(update_fields=update_fields)
+    tallies.record_change(counted_before, tallies.contribution(locked, figures))
 
     after = _snapshot(locked, _figures_display(figures))
     diff = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
@@ -315,6 +328,7 @@ def _lock_for_review(*, actor: User, entry: Entry, version: int) -> Entry:
 def confirm_entry(*, actor: User, entry: Entry, version: int, ip: str = "") -> Entry:
     """The host liaison (or the admin) confirms what they saw at `version`."""
     locked = _lock_for_review(actor=actor, entry=entry, version=version)
+    _count_status_change(locked, EntryStatus.CONFIRMED)
     locked.status = EntryStatus.CONFIRMED
     locked.confirmed_by = actor
     locked.confirmed_at = timezone.now()
@@ -350,6 +364,7 @@ def return_entry(*, actor: User, entry: Entry, version: int, comment: str, ip: s
     if not comment:
         raise ValidationError("退回时请填写退回意见，说明需要修改什么。")
     locked = _lock_for_review(actor=actor, entry=entry, version=version)
+    _count_status_change(locked, EntryStatus.RETURNED)
     locked.status = EntryStatus.RETURNED
     locked.return_comment = comment[:1000]
     locked.version += 1
@@ -457,6 +472,7 @@ def _after_evidence_change(locked: Entry, actor: User) -> None:
     """Evidence changed: a new version, and a confirmed entry needs confirming again."""
     fields = ["version", "updated_at"]
     if locked.status != EntryStatus.PENDING:
+        _count_status_change(locked, EntryStatus.PENDING)
         locked.status = EntryStatus.PENDING
         locked.confirmed_by = None
         locked.confirmed_at = None

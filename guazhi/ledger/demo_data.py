@@ -22,6 +22,7 @@ from django.utils import timezone
 from guazhi.accounts.models import Role, User
 from guazhi.audit.log import record
 from guazhi.audit.models import Event
+from guazhi.ledger import tallies
 from guazhi.ledger.models import (
     Category,
     Entry,
@@ -229,6 +230,7 @@ def seed_ledger(*, actor: User, rng_seed: int = SEED, today: date | None = None)
             batch_size=1000,
         )
         EntryRevision.objects.bulk_create(_revisions(entries, reviewers, actor), batch_size=1000)
+        tallies.rebuild()
         record(
             event=Event.CREATE,
             user=actor,

@@ -17,6 +17,7 @@ from guazhi.accounts.models import User
 from guazhi.audit.log import record
 from guazhi.audit.models import Event, Result
 from guazhi.jobs.models import Job, JobStatus
+from guazhi.ledger import tallies
 from guazhi.ledger.importing import KIND, ImportRefused, ValidationOutcome
 from guazhi.ledger.models import (
     Category,
@@ -200,6 +201,10 @@ def commit_ledger_import(*, actor: User, ip: str, job: Job) -> int:
                 for entry, i in zip(entries, items, strict=True)
             ],
             batch_size=500,
+        )
+        tallies.record_many(
+            tallies.contribution(entry, {int(pk): Decimal(v) for pk, v in i["figures"].items()})
+            for entry, i in zip(entries, items, strict=True)
         )
         cadres = len({i["cadre"] for i in items})
         locked.params = {

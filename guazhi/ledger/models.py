@@ -343,3 +343,12 @@ class EntryRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.entry_id}"
+
+
+# The dashboards' running totals (tally_models.py), kept by guazhi.ledger.tallies.
+from guazhi.ledger.tally_models import (  # noqa: E402, F401
+    ProgrammeFigureTally,
+    ProgrammeWeekTally,
+    SecondmentFigureTally,
+    SecondmentWeekTally,
+)

@@ -8,19 +8,24 @@ draws it with ECharts and shows the same rows as a table, and the Excel export w
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Subquery, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from guazhi.accounts.models import User
 from guazhi.attendance.models import CheckIn
 from guazhi.attendance.months import month_rows
 from guazhi.contacts.models import Problem
-from guazhi.ledger.models import Entry, EntryFigure
+from guazhi.ledger.models import (
+    Entry,
+    ProgrammeFigureTally,
+    ProgrammeWeekTally,
+    SecondmentFigureTally,
+    SecondmentWeekTally,
+)
 from guazhi.projects.models import Milestone, Project
 from guazhi.roster.models import Cadre, Cohort, Secondment, SecondmentStatus
 
@@ -113,18 +118,35 @@ def roster_charts(user: User) -> tuple[dict[str, Any], list[Chart]]:
     return cards, [chart, hosts]
 
 
+def _tallies(user: User) -> tuple[QuerySet[Any], QuerySet[Any]]:
+    """The ledger's running totals in the user's scope: the programme's own rows for the
+    admin (a constant number whatever the ledger's size), else the rows of the secondments
+    the user may see (a liaison's units, a home unit's cadres, a cadre's own)."""
+    if user.is_programme_admin:
+        return ProgrammeWeekTally.objects.all(), ProgrammeFigureTally.objects.all()
+    visible = Secondment.objects.visible_to(user).values("pk")
+    return (
+        SecondmentWeekTally.objects.filter(secondment__in=visible),
+        SecondmentFigureTally.objects.filter(secondment__in=visible),
+    )
+
+
+def ledger_counts(user: User) -> tuple[int, int]:
+    """(entries the user may see, of which 待确认). A home liaison only reads: no queue."""
+    weeks, _figures = _tallies(user)
+    totals = weeks.aggregate(n=Sum("entries"), pending=Sum("pending"))
+    return totals["n"] or 0, 0 if user.is_home_liaison else totals["pending"] or 0
+
+
 def ledger_charts(user: User, *, today: date) -> list[Chart]:
-    entries = Entry.objects.visible_to(user)
+    weeks_tally, figures_tally = _tallies(user)
     first_week = today - timedelta(days=today.weekday() + 7 * (WEEKS - 1))
-    weekly = {
-        # TruncWeek gives a date on some databases and a datetime on others.
-        (week.date() if isinstance(week, datetime) else week): n
-        for week, n in entries.filter(date__gte=first_week)
-        .annotate(week=TruncWeek("date"))
+    weekly = dict(
+        weeks_tally.filter(week__gte=first_week)
         .values_list("week")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("entries"))
         .order_by()
-    }
+    )
     weeks = [first_week + timedelta(weeks=i) for i in range(WEEKS)]
     activity = Chart(
         key="weekly",
@@ -135,8 +157,8 @@ def ledger_charts(user: User, *, today: date) -> list[Chart]:
         note="最后一周截至今天，尚未过完。",
     )
     mix_rows = (
-        entries.values_list("category__name", "category__sort_order")
-        .annotate(n=Count("pk"))
+        weeks_tally.values_list("category__name", "category__sort_order")
+        .annotate(n=Sum("entries"))
         .order_by("category__sort_order")
     )
     mix = Chart(
@@ -147,15 +169,14 @@ def ledger_charts(user: User, *, today: date) -> list[Chart]:
         rows=[[name, n] for name, _order, n in mix_rows if n],
     )
     totals_rows = (
-        EntryFigure.objects.filter(entry__in=entries.values("pk"))
-        .values_list(
+        figures_tally.values_list(
             "field__category__name",
             "field__label",
             "field__unit",
             "field__category__sort_order",
             "field__sort_order",
         )
-        .annotate(total=Sum("value"), n=Count("pk"))
+        .annotate(total=Sum("total_cents"), n=Sum("entries"))
         .order_by("field__category__sort_order", "field__sort_order")
     )
     totals = Chart(
@@ -164,8 +185,9 @@ def ledger_charts(user: User, *, today: date) -> list[Chart]:
         kind="table",
         columns=["类别", "数据项", "单位", "合计", "涉及纪实条数"],
         rows=[
-            [category, label, unit, _fmt(total), n]
+            [category, label, unit, _fmt(Decimal(total or 0) / 100), n]
             for category, label, unit, _o, _fo, total, n in totals_rows
+            if n
         ],
         note="已确认和待确认的纪实都计入；已退回的也计入，便于发现问题。",
     )
@@ -256,10 +278,6 @@ def overdue_items(user: User, *, today: date, limit: int = 10) -> dict[str, Any]
     }
 
 
-def pending_count(user: User) -> int:
-    return Entry.objects.pending_for(user).count()
-
-
 def charts_for(user: User, *, today: date) -> tuple[dict[str, Any], list[Chart]]:
     """The user's cards and charts: a cadre's own posting, or the programme's roster figures,
     then the ledger charts of what the user may see."""
@@ -283,9 +301,8 @@ def dashboard(user: User) -> dict[str, Any]:
         **cards,
         "charts": charts,
         "chart_data": [c.as_echarts() for c in charts if c.kind != "table"],
-        "entry_count": Entry.objects.visible_to(user).count(),
-        "pending_count": pending_count(user),
     }
+    context["entry_count"], context["pending_count"] = ledger_counts(user)
     context.update(overdue_items(user, today=today))
     if not user.is_cadre:
         context["quiet_total"], context["quiet"] = quiet_cadres(user, today=today)

@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 
 from guazhi.audit.models import AuditRecord, Event
 from guazhi.jobs.models import Job
+from guazhi.ledger import tallies
 from guazhi.ledger.exporting import figure_fields, figure_header
 from guazhi.ledger.models import Category, Entry, EntryRevision, EntryStatus
 
@@ -111,6 +112,7 @@ def test_a_valid_file_is_checked_then_committed(admin, programme_admin, cadre_a)
     imports = AuditRecord.objects.filter(event=Event.IMPORT).order_by("seq")
     assert imports.count() == 2  # the upload, then the commit: one record for all entries
     assert imports.last().after["entries"] == 2 and imports.last().after["cadres"] == 1
+    assert tallies.check() == []  # the dashboards count the imported entries at once
 
     # Committing again, or uploading the same file again, adds nothing.
     admin.post(reverse("ledger:import_commit", args=[job.pk]))

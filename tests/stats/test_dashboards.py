@@ -15,6 +15,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from guazhi.audit.models import AuditRecord, Event
+from guazhi.ledger import tallies
 from guazhi.ledger.models import Category, EntryFigure, FigureField
 from tests.conftest import ledger_entry
 
@@ -41,6 +42,7 @@ def ledger(cadre_user, other_cadre_user, cadre_a, cadre_b):
         date=today - timedelta(days=20),
         category=Category.objects.get(name="信访接待"),
     )
+    tallies.rebuild()  # written straight to the database, not through the ledger's actions
     return field
 
 
@@ -51,6 +53,20 @@ def test_admin_totals_cover_the_whole_programme(client_for, programme_admin, led
     assert dict(_chart(context, "categories").rows) == {"企业帮扶": 3, "信访接待": 1}
     assert _chart(context, "weekly").rows[-1][1] == 3
     assert context["entry_count"] == 4
+
+
+def test_an_entry_written_on_a_phone_shows_on_every_dashboard_at_once(
+    client_for, programme_admin, host_liaison, cadre_user, cadre_a
+):
+    from guazhi.ledger.actions import create_entry
+    from tests.ledger.ledger_helpers import entry_data
+
+    create_entry(actor=cadre_user, secondment=cadre_a.secondments.get(), data=entry_data())
+    for user in (programme_admin, host_liaison, cadre_user):
+        context = client_for(user).get(reverse("home")).context
+        assert context["entry_count"] == 1
+        assert context["pending_count"] == 1
+        assert dict(_chart(context, "categories").rows) == {"企业帮扶": 1}
 
 
 def test_host_liaison_sees_only_their_towns_work(client_for, host_liaison, ledger):

@@ -1,0 +1,272 @@
+"""Keeping the ledger's running totals (tally_models.py) in step with its entries.
+
+Every action that writes an entry describes what the entry counted for before and after
+(`contribution`), and `record_change` applies the difference to the secondment's and the
+programme's tallies in the caller's transaction. Bulk writers (the Excel import) pass many
+contributions at once; seeders and benchmarks that insert rows directly call `rebuild`, which
+recomputes everything with a few INSERT … SELECT statements.
+
+`check` compares the tallies with a recomputation: `manage.py ledger_tallies --check`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps as global_apps
+from django.db import IntegrityError, connections, models, transaction
+from django.db.models import BigIntegerField, Count, F, Q, Sum
+from django.db.models.functions import Cast, Round, TruncWeek
+
+
+def week_of(day: date) -> date:
+    """The Monday of the day's week (as TruncWeek counts weeks)."""
+    return day - timedelta(days=day.weekday())
+
+
+def cents(value: Decimal) -> int:
+    return int((value * 100).to_integral_value())
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one entry adds to the tallies."""
+
+    secondment_id: int
+    week: date
+    category_id: int
+    pending: bool
+    figures: tuple[tuple[int, int], ...]  # (figure field id, value in cents)
+
+
+def contribution(entry: Any, figures: Mapping[Any, Decimal] | None = None) -> Contribution:
+    """The entry's contribution; `figures` maps fields (or their ids) to values, read from the
+    database when not given."""
+    if figures is None:
+        pairs = [(f.field_id, f.value) for f in entry.figures.all()]
+    else:
+        pairs = [(getattr(k, "pk", k), v) for k, v in figures.items()]
+    return Contribution(
+        secondment_id=entry.secondment_id,
+        week=week_of(entry.date),
+        category_id=entry.category_id,
+        pending=entry.status == "pending",
+        figures=tuple(sorted((int(k), cents(v)) for k, v in pairs)),
+    )
+
+
+class _Deltas:
+    def __init__(self) -> None:
+        self.weeks: defaultdict[tuple[int, date, int], list[int]] = defaultdict(lambda: [0, 0])
+        self.figures: defaultdict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+
+    def add(self, c: Contribution | None, sign: int) -> None:
+        if c is None:
+            return
+        row = self.weeks[(c.secondment_id, c.week, c.category_id)]
+        row[0] += sign
+        row[1] += sign if c.pending else 0
+        for field_id, value in c.figures:
+            fig = self.figures[(c.secondment_id, field_id)]
+            fig[0] += sign * value
+            fig[1] += sign
+
+    def write(self) -> None:
+        programme_weeks: defaultdict[tuple[date, int], list[int]] = defaultdict(lambda: [0, 0])
+        programme_figures: defaultdict[int, list[int]] = defaultdict(lambda: [0, 0])
+        from guazhi.ledger.models import (
+            ProgrammeFigureTally,
+            ProgrammeWeekTally,
+            SecondmentFigureTally,
+            SecondmentWeekTally,
+        )
+
+        # Sorted keys: two transactions touching the same rows lock them in the same order.
+        for (sec, week, cat), (n, pending) in sorted(self.weeks.items()):
+            if n or pending:
+                _bump(
+                    SecondmentWeekTally,
+                    {"secondment_id": sec, "week": week, "category_id": cat},
+                    entries=n,
+                    pending=pending,
+                )
+                programme_weeks[(week, cat)][0] += n
+                programme_weeks[(week, cat)][1] += pending
+        for (sec, field), (total, n) in sorted(self.figures.items()):
+            if total or n:
+                _bump(
+                    SecondmentFigureTally,
+                    {"secondment_id": sec, "field_id": field},
+                    total_cents=total,
+                    entries=n,
+                )
+                programme_figures[field][0] += total
+                programme_figures[field][1] += n
+        for (week, cat), (n, pending) in sorted(programme_weeks.items()):
+            if n or pending:
+                _bump(
+                    ProgrammeWeekTally,
+                    {"week": week, "category_id": cat},
+                    entries=n,
+                    pending=pending,
+                )
+        for field, (total, n) in sorted(programme_figures.items()):
+            if total or n:
+                _bump(ProgrammeFigureTally, {"field_id": field}, total_cents=total, entries=n)
+
+
+def _bump(model: type[models.Model], key: dict[str, Any], **deltas: int) -> None:
+    """Add `deltas` to the row `key`, creating it when it is the first."""
+    increments = {name: F(name) + value for name, value in deltas.items()}
+    manager = model._default_manager
+    if manager.filter(**key).update(**increments):
+        return
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent first insert may win
+            manager.create(**key, **deltas)
+    except IntegrityError:
+        manager.filter(**key).update(**increments)
+
+
+def record_change(before: Contribution | None, after: Contribution | None) -> None:
+    """Apply one entry's change (None before: created; None after: removed). Call inside the
+    transaction that writes the entry."""
+    if before == after:
+        return
+    deltas = _Deltas()
+    deltas.add(before, -1)
+    deltas.add(after, +1)
+    deltas.write()
+
+
+def record_many(added: Iterable[Contribution]) -> None:
+    """Apply many new entries at once (one bump per tally row, not per entry)."""
+    deltas = _Deltas()
+    for c in added:
+        deltas.add(c, +1)
+    deltas.write()
+
+
+# --- Rebuilding from the entries -------------------------------------------------------------
+
+
+def _insert_select(model: type[models.Model], columns: list[str], query: Any, using: str) -> None:
+    sql, params = query.query.sql_with_params()
+    table = model._meta.db_table
+    connection = connections[using]
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) {sql}", params)
+
+
+def rebuild(*, apps: Any = global_apps, using: str = "default") -> None:
+    """Recompute every tally from the entries (a few statements, whatever the ledger's size).
+    `apps` lets a migration run it with its historical models."""
+    entry = apps.get_model("ledger", "Entry")
+    figure = apps.get_model("ledger", "EntryFigure")
+    sec_week = apps.get_model("ledger", "SecondmentWeekTally")
+    prog_week = apps.get_model("ledger", "ProgrammeWeekTally")
+    sec_fig = apps.get_model("ledger", "SecondmentFigureTally")
+    prog_fig = apps.get_model("ledger", "ProgrammeFigureTally")
+    with transaction.atomic(using=using):
+        for model in (sec_week, prog_week, sec_fig, prog_fig):
+            model._default_manager.using(using).all().delete()
+        _insert_select(
+            sec_week,
+            ["secondment_id", "category_id", "week", "entries", "pending"],
+            entry._default_manager.using(using)
+            .order_by()
+            .annotate(w=TruncWeek("date"))
+            .values("secondment_id", "category_id", "w")
+            .annotate(
+                n=Count("pk"),
+                p=Count("pk", filter=Q(status="pending")),
+            )
+            .values_list("secondment_id", "category_id", "w", "n", "p"),
+            using,
+        )
+        _insert_select(
+            prog_week,
+            ["week", "category_id", "entries", "pending"],
+            sec_week._default_manager.using(using)
+            .order_by()
+            .values("week", "category_id")
+            .annotate(n=Sum("entries"), p=Sum("pending"))
+            .values_list("week", "category_id", "n", "p"),
+            using,
+        )
+        _insert_select(
+            sec_fig,
+            ["secondment_id", "field_id", "total_cents", "entries"],
+            figure._default_manager.using(using)
+            .order_by()
+            .values("entry__secondment_id", "field_id")
+            .annotate(
+                t=Sum(Cast(Round(F("value") * 100), BigIntegerField())),
+                n=Count("pk"),
+            )
+            .values_list("entry__secondment_id", "field_id", "t", "n"),
+            using,
+        )
+        _insert_select(
+            prog_fig,
+            ["field_id", "total_cents", "entries"],
+            sec_fig._default_manager.using(using)
+            .order_by()
+            .values("field_id")
+            .annotate(t=Sum("total_cents"), n=Sum("entries"))
+            .values_list("field_id", "t", "n"),
+            using,
+        )
+
+
+def _snapshot() -> dict[str, set[tuple[Any, ...]]]:
+    from guazhi.ledger.models import (
+        ProgrammeFigureTally,
+        ProgrammeWeekTally,
+        SecondmentFigureTally,
+        SecondmentWeekTally,
+    )
+
+    def rows(model: type[models.Model], *cols: str) -> set[tuple[Any, ...]]:
+        # Rows whose counts fell back to zero are as good as absent.
+        return {r for r in model._default_manager.values_list(*cols) if any(r[-2:])}
+
+    return {
+        "secondment_weeks": rows(
+            SecondmentWeekTally, "secondment_id", "week", "category_id", "entries", "pending"
+        ),
+        "programme_weeks": rows(ProgrammeWeekTally, "week", "category_id", "entries", "pending"),
+        "secondment_figures": rows(
+            SecondmentFigureTally, "secondment_id", "field_id", "total_cents", "entries"
+        ),
+        "programme_figures": rows(ProgrammeFigureTally, "field_id", "total_cents", "entries"),
+    }
+
+
+def check() -> list[str]:
+    """The tallies that differ from a recomputation (empty when all agree). Runs the rebuild
+    inside a transaction that is rolled back, so nothing changes."""
+    kept = _snapshot()
+
+    class _Rollback(Exception):
+        pass
+
+    fresh: dict[str, set[tuple[Any, ...]]] = {}
+    try:
+        with transaction.atomic():
+            rebuild()
+            fresh.update(_snapshot())
+            raise _Rollback
+    except _Rollback:
+        pass
+    return [
+        f"{name}: 多 {len(kept[name] - fresh[name])} 行，少 {len(fresh[name] - kept[name])} 行"
+        for name in kept
+        if kept[name] != fresh[name]
+    ]
