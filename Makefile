@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: messages run dev test test-browser lint bench install install-dev migrate demo clean
+.PHONY: messages run dev test test-browser lint bench install install-dev install-office migrate demo clean
 
 $(STAMP): pyproject.toml
 	@python=""; for p in python3 python3.11 python3.12 python3.13; do \
@@ -25,6 +25,19 @@ $(DEV_STAMP): $(STAMP)
 
 install: $(STAMP)
 install-dev: $(DEV_STAMP)
+
+# Optional system packages: LibreOffice converts .doc/.wps uploads and renders PDFs; Noto CJK and
+# AR PL UKai stand in for the official fonts in those PDFs (docs/documents.md). Without them the
+# app still runs and says in Chinese what it cannot do.
+OFFICE_PACKAGES := libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai
+install-office:
+	@if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" -eq 0 ]; then \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $(OFFICE_PACKAGES); \
+	else \
+	  echo "请以 root 身份安装 / as root: apt-get install --no-install-recommends $(OFFICE_PACKAGES)"; \
+	  echo "无 apt 或离线（麒麟、统信）：见 docs/documents.md / offline: see docs/documents.md"; \
+	fi
 
 migrate: install
 	$(PY) manage.py migrate --noinput
