@@ -266,6 +266,12 @@ class EntryFilterForm(BootstrapMixin, forms.Form):
             self.add_error("date_to", "截止日期不能早于起始日期。")
         return data
 
+    def has_filters(self) -> bool:
+        """Whether the list is narrowed (an invalid filter narrows it to nothing)."""
+        if not self.is_bound:
+            return False
+        return not self.is_valid() or any(self.cleaned_data.values())
+
     def filter(self, entries: EntryQuerySet) -> EntryQuerySet:
         if not self.is_bound:
             return entries

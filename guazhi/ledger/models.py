@@ -197,6 +197,9 @@ class Entry(models.Model):
             # The 待确认 queue and status filters.
             models.Index(fields=["status", "-date"], name="ledger_entry_status_date"),
             models.Index(fields=["category", "-date"], name="ledger_entry_cat_date"),
+            # Category and status filtered together (a list of 已确认 企业帮扶 since a date):
+            # the count and a deep page walk this index alone.
+            models.Index(fields=["category", "status", "-date"], name="ledger_entry_cat_status"),
         ]
 
     def __str__(self) -> str:
@@ -347,8 +350,10 @@ class EntryRevision(models.Model):
 
 # The dashboards' running totals (tally_models.py), kept by guazhi.ledger.tallies.
 from guazhi.ledger.tally_models import (  # noqa: E402, F401
+    ProgrammeCategoryTally,
     ProgrammeFigureTally,
     ProgrammeWeekTally,
+    SecondmentCategoryTally,
     SecondmentFigureTally,
     SecondmentWeekTally,
 )

@@ -20,8 +20,10 @@ from typing import Any
 
 from django.apps import apps as global_apps
 from django.db import IntegrityError, connections, models, transaction
-from django.db.models import BigIntegerField, Count, F, Q, Sum
+from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Cast, Round, TruncWeek
+
+from guazhi.roster.models import Secondment
 
 
 def week_of(day: date) -> date:
@@ -61,14 +63,18 @@ def contribution(entry: Any, figures: Mapping[Any, Decimal] | None = None) -> Co
 
 
 class _Deltas:
+    """Differences to add, per tally row: [entries, pending] or [cents, entries]."""
+
     def __init__(self) -> None:
-        self.weeks: defaultdict[tuple[int, date, int], list[int]] = defaultdict(lambda: [0, 0])
+        self.weeks: defaultdict[tuple[int, date], int] = defaultdict(int)
+        self.categories: defaultdict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
         self.figures: defaultdict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
 
     def add(self, c: Contribution | None, sign: int) -> None:
         if c is None:
             return
-        row = self.weeks[(c.secondment_id, c.week, c.category_id)]
+        self.weeks[(c.secondment_id, c.week)] += sign
+        row = self.categories[(c.secondment_id, c.category_id)]
         row[0] += sign
         row[1] += sign if c.pending else 0
         for field_id, value in c.figures:
@@ -77,45 +83,42 @@ class _Deltas:
             fig[1] += sign
 
     def write(self) -> None:
-        programme_weeks: defaultdict[tuple[date, int], list[int]] = defaultdict(lambda: [0, 0])
-        programme_figures: defaultdict[int, list[int]] = defaultdict(lambda: [0, 0])
         from guazhi.ledger.models import (
+            ProgrammeCategoryTally,
             ProgrammeFigureTally,
             ProgrammeWeekTally,
+            SecondmentCategoryTally,
             SecondmentFigureTally,
             SecondmentWeekTally,
         )
 
+        weeks: defaultdict[date, int] = defaultdict(int)
+        categories: defaultdict[int, list[int]] = defaultdict(lambda: [0, 0])
+        figures: defaultdict[int, list[int]] = defaultdict(lambda: [0, 0])
         # Sorted keys: two transactions touching the same rows lock them in the same order.
-        for (sec, week, cat), (n, pending) in sorted(self.weeks.items()):
+        for (sec, week), n in sorted(self.weeks.items()):
+            if n:
+                _bump(SecondmentWeekTally, {"secondment_id": sec, "week": week}, entries=n)
+                weeks[week] += n
+        for (sec, cat), (n, pending) in sorted(self.categories.items()):
             if n or pending:
-                _bump(
-                    SecondmentWeekTally,
-                    {"secondment_id": sec, "week": week, "category_id": cat},
-                    entries=n,
-                    pending=pending,
-                )
-                programme_weeks[(week, cat)][0] += n
-                programme_weeks[(week, cat)][1] += pending
+                key = {"secondment_id": sec, "category_id": cat}
+                _bump(SecondmentCategoryTally, key, entries=n, pending=pending)
+                categories[cat][0] += n
+                categories[cat][1] += pending
         for (sec, field), (total, n) in sorted(self.figures.items()):
             if total or n:
-                _bump(
-                    SecondmentFigureTally,
-                    {"secondment_id": sec, "field_id": field},
-                    total_cents=total,
-                    entries=n,
-                )
-                programme_figures[field][0] += total
-                programme_figures[field][1] += n
-        for (week, cat), (n, pending) in sorted(programme_weeks.items()):
+                key = {"secondment_id": sec, "field_id": field}
+                _bump(SecondmentFigureTally, key, total_cents=total, entries=n)
+                figures[field][0] += total
+                figures[field][1] += n
+        for week, n in sorted(weeks.items()):
+            if n:
+                _bump(ProgrammeWeekTally, {"week": week}, entries=n)
+        for cat, (n, pending) in sorted(categories.items()):
             if n or pending:
-                _bump(
-                    ProgrammeWeekTally,
-                    {"week": week, "category_id": cat},
-                    entries=n,
-                    pending=pending,
-                )
-        for field, (total, n) in sorted(programme_figures.items()):
+                _bump(ProgrammeCategoryTally, {"category_id": cat}, entries=n, pending=pending)
+        for field, (total, n) in sorted(figures.items()):
             if total or n:
                 _bump(ProgrammeFigureTally, {"field_id": field}, total_cents=total, entries=n)
 
@@ -152,6 +155,35 @@ def record_many(added: Iterable[Contribution]) -> None:
     deltas.write()
 
 
+# --- Reading --------------------------------------------------------------------------------
+
+
+def scoped(user: Any) -> tuple[QuerySet[Any], QuerySet[Any], QuerySet[Any]]:
+    """The tallies of what `user` may see (weeks, categories, figures): the programme's own
+    rows for the admin (a number that does not grow with the ledger), else the rows of the
+    secondments the user may see — the same scope as `Entry.objects.visible_to(user)`."""
+    from guazhi.ledger import models as m
+
+    if user.is_programme_admin:
+        return (
+            m.ProgrammeWeekTally.objects.all(),
+            m.ProgrammeCategoryTally.objects.all(),
+            m.ProgrammeFigureTally.objects.all(),
+        )
+    visible = Secondment.objects.visible_to(user).values("pk")
+    return (
+        m.SecondmentWeekTally.objects.filter(secondment__in=visible),
+        m.SecondmentCategoryTally.objects.filter(secondment__in=visible),
+        m.SecondmentFigureTally.objects.filter(secondment__in=visible),
+    )
+
+
+def visible_count(user: Any) -> int:
+    """How many entries `user` may see, without counting them."""
+    _weeks, categories, _figures = scoped(user)
+    return categories.aggregate(n=Sum("entries"))["n"] or 0
+
+
 # --- Rebuilding from the entries -------------------------------------------------------------
 
 
@@ -167,85 +199,88 @@ def _insert_select(model: type[models.Model], columns: list[str], query: Any, us
 def rebuild(*, apps: Any = global_apps, using: str = "default") -> None:
     """Recompute every tally from the entries (a few statements, whatever the ledger's size).
     `apps` lets a migration run it with its historical models."""
-    entry = apps.get_model("ledger", "Entry")
-    figure = apps.get_model("ledger", "EntryFigure")
-    sec_week = apps.get_model("ledger", "SecondmentWeekTally")
-    prog_week = apps.get_model("ledger", "ProgrammeWeekTally")
-    sec_fig = apps.get_model("ledger", "SecondmentFigureTally")
-    prog_fig = apps.get_model("ledger", "ProgrammeFigureTally")
-    with transaction.atomic(using=using):
-        for model in (sec_week, prog_week, sec_fig, prog_fig):
-            model._default_manager.using(using).all().delete()
-        _insert_select(
+
+    def model(name: str) -> Any:
+        return apps.get_model("ledger", name)._default_manager.using(using)
+
+    entries, figures = model("Entry").order_by(), model("EntryFigure").order_by()
+    sec_week, sec_cat = model("SecondmentWeekTally"), model("SecondmentCategoryTally")
+    sec_fig = model("SecondmentFigureTally")
+    steps = [
+        (
             sec_week,
-            ["secondment_id", "category_id", "week", "entries", "pending"],
-            entry._default_manager.using(using)
-            .order_by()
-            .annotate(w=TruncWeek("date"))
-            .values("secondment_id", "category_id", "w")
-            .annotate(
-                n=Count("pk"),
-                p=Count("pk", filter=Q(status="pending")),
-            )
-            .values_list("secondment_id", "category_id", "w", "n", "p"),
-            using,
-        )
-        _insert_select(
-            prog_week,
-            ["week", "category_id", "entries", "pending"],
-            sec_week._default_manager.using(using)
-            .order_by()
-            .values("week", "category_id")
-            .annotate(n=Sum("entries"), p=Sum("pending"))
-            .values_list("week", "category_id", "n", "p"),
-            using,
-        )
-        _insert_select(
+            ["secondment_id", "week", "entries"],
+            entries.annotate(w=TruncWeek("date"))
+            .values("secondment_id", "w")
+            .annotate(n=Count("pk"))
+            .values_list("secondment_id", "w", "n"),
+        ),
+        (
+            sec_cat,
+            ["secondment_id", "category_id", "entries", "pending"],
+            entries.values("secondment_id", "category_id")
+            .annotate(n=Count("pk"), p=Count("pk", filter=Q(status="pending")))
+            .values_list("secondment_id", "category_id", "n", "p"),
+        ),
+        (
             sec_fig,
             ["secondment_id", "field_id", "total_cents", "entries"],
-            figure._default_manager.using(using)
-            .order_by()
-            .values("entry__secondment_id", "field_id")
-            .annotate(
-                t=Sum(Cast(Round(F("value") * 100), BigIntegerField())),
-                n=Count("pk"),
-            )
+            figures.values("entry__secondment_id", "field_id")
+            .annotate(t=Sum(Cast(Round(F("value") * 100), BigIntegerField())), n=Count("pk"))
             .values_list("entry__secondment_id", "field_id", "t", "n"),
-            using,
-        )
-        _insert_select(
-            prog_fig,
+        ),
+        # The programme's rows from the secondments' (already written above).
+        (
+            model("ProgrammeWeekTally"),
+            ["week", "entries"],
+            sec_week.order_by().values("week").annotate(n=Sum("entries")).values_list("week", "n"),
+        ),
+        (
+            model("ProgrammeCategoryTally"),
+            ["category_id", "entries", "pending"],
+            sec_cat.order_by()
+            .values("category_id")
+            .annotate(n=Sum("entries"), p=Sum("pending"))
+            .values_list("category_id", "n", "p"),
+        ),
+        (
+            model("ProgrammeFigureTally"),
             ["field_id", "total_cents", "entries"],
-            sec_fig._default_manager.using(using)
-            .order_by()
+            sec_fig.order_by()
             .values("field_id")
             .annotate(t=Sum("total_cents"), n=Sum("entries"))
             .values_list("field_id", "t", "n"),
-            using,
-        )
+        ),
+    ]
+    with transaction.atomic(using=using):
+        for manager, _columns, _query in steps:
+            manager.all().delete()
+        for manager, columns, query in steps:
+            _insert_select(manager.model, columns, query, using)
 
 
 def _snapshot() -> dict[str, set[tuple[Any, ...]]]:
-    from guazhi.ledger.models import (
-        ProgrammeFigureTally,
-        ProgrammeWeekTally,
-        SecondmentFigureTally,
-        SecondmentWeekTally,
-    )
+    from guazhi.ledger import models as m
 
-    def rows(model: type[models.Model], *cols: str) -> set[tuple[Any, ...]]:
+    def rows(model: type[models.Model], keys: list[str], counts: list[str]) -> set[Any]:
         # Rows whose counts fell back to zero are as good as absent.
-        return {r for r in model._default_manager.values_list(*cols) if any(r[-2:])}
+        return {
+            r for r in model._default_manager.values_list(*keys, *counts) if any(r[len(keys) :])
+        }
 
     return {
-        "secondment_weeks": rows(
-            SecondmentWeekTally, "secondment_id", "week", "category_id", "entries", "pending"
+        "secondment_weeks": rows(m.SecondmentWeekTally, ["secondment_id", "week"], ["entries"]),
+        "secondment_categories": rows(
+            m.SecondmentCategoryTally, ["secondment_id", "category_id"], ["entries", "pending"]
         ),
-        "programme_weeks": rows(ProgrammeWeekTally, "week", "category_id", "entries", "pending"),
         "secondment_figures": rows(
-            SecondmentFigureTally, "secondment_id", "field_id", "total_cents", "entries"
+            m.SecondmentFigureTally, ["secondment_id", "field_id"], ["total_cents", "entries"]
         ),
-        "programme_figures": rows(ProgrammeFigureTally, "field_id", "total_cents", "entries"),
+        "programme_weeks": rows(m.ProgrammeWeekTally, ["week"], ["entries"]),
+        "programme_categories": rows(
+            m.ProgrammeCategoryTally, ["category_id"], ["entries", "pending"]
+        ),
+        "programme_figures": rows(m.ProgrammeFigureTally, ["field_id"], ["total_cents", "entries"]),
     }
 
 

@@ -3,7 +3,9 @@ aggregating every entry they may see (5 million at province scale).
 
 Two levels: per secondment (what a liaison's or a cadre's scope sums, joined to the roster so
 that a posting moved to another unit takes its totals with it) and for the whole programme (what
-the programme admin's dashboard reads: a constant number of rows whatever the ledger's size).
+the programme admin's dashboard reads: a number of rows that does not grow with the ledger).
+Weeks and categories are tallied apart: the weekly chart needs a few recent weeks, the category
+mix all time, and a secondment × week × category table would hold almost a row per entry.
 `guazhi.ledger.tallies` keeps them in step with every entry written, in the same transaction,
 and can rebuild them from the entries.
 """
@@ -16,40 +18,38 @@ from guazhi.roster.models import Secondment
 
 
 class SecondmentWeekTally(models.Model):
-    """Entries of one secondment in one category in one week (weeks start on Monday)."""
+    """Entries of one secondment dated in one week (weeks start on Monday)."""
 
     secondment = models.ForeignKey(Secondment, on_delete=models.CASCADE, related_name="+")
     week = models.DateField()
-    category = models.ForeignKey("ledger.Category", on_delete=models.CASCADE, related_name="+")
     entries = models.IntegerField(default=0)
-    pending = models.IntegerField(default=0)  # of which 待确认
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["secondment", "week", "category"], name="secondment_week_tally_key"
-            )
+            models.UniqueConstraint(fields=["secondment", "week"], name="secondment_week_tally_key")
         ]
 
     def __str__(self) -> str:
-        return f"{self.secondment_id} {self.week} {self.category_id}: {self.entries}"
+        return f"{self.secondment_id} {self.week}: {self.entries}"
 
 
-class ProgrammeWeekTally(models.Model):
-    """Entries of the whole programme in one category in one week."""
+class SecondmentCategoryTally(models.Model):
+    """Entries of one secondment in one category, and how many of them are 待确认."""
 
-    week = models.DateField()
+    secondment = models.ForeignKey(Secondment, on_delete=models.CASCADE, related_name="+")
     category = models.ForeignKey("ledger.Category", on_delete=models.CASCADE, related_name="+")
     entries = models.IntegerField(default=0)
     pending = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["week", "category"], name="programme_week_tally_key")
+            models.UniqueConstraint(
+                fields=["secondment", "category"], name="secondment_category_tally_key"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.week} {self.category_id}: {self.entries}"
+        return f"{self.secondment_id} {self.category_id}: {self.entries}"
 
 
 class SecondmentFigureTally(models.Model):
@@ -70,6 +70,25 @@ class SecondmentFigureTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.secondment_id} {self.field_id}: {self.total_cents / 100}"
+
+
+class ProgrammeWeekTally(models.Model):
+    week = models.DateField(primary_key=True)
+    entries = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.week}: {self.entries}"
+
+
+class ProgrammeCategoryTally(models.Model):
+    category = models.OneToOneField(
+        "ledger.Category", on_delete=models.CASCADE, related_name="+", primary_key=True
+    )
+    entries = models.IntegerField(default=0)
+    pending = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.category_id}: {self.entries}"
 
 
 class ProgrammeFigureTally(models.Model):

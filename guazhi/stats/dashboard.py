@@ -12,19 +12,18 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from guazhi.accounts.models import User
 from guazhi.attendance.models import CheckIn
 from guazhi.attendance.months import month_rows
 from guazhi.contacts.models import Problem
+from guazhi.ledger import tallies
 from guazhi.ledger.models import (
+    Category,
     Entry,
-    ProgrammeFigureTally,
-    ProgrammeWeekTally,
-    SecondmentFigureTally,
-    SecondmentWeekTally,
+    FigureField,
 )
 from guazhi.projects.models import Milestone, Project
 from guazhi.roster.models import Cadre, Cohort, Secondment, SecondmentStatus
@@ -118,28 +117,15 @@ def roster_charts(user: User) -> tuple[dict[str, Any], list[Chart]]:
     return cards, [chart, hosts]
 
 
-def _tallies(user: User) -> tuple[QuerySet[Any], QuerySet[Any]]:
-    """The ledger's running totals in the user's scope: the programme's own rows for the
-    admin (a constant number whatever the ledger's size), else the rows of the secondments
-    the user may see (a liaison's units, a home unit's cadres, a cadre's own)."""
-    if user.is_programme_admin:
-        return ProgrammeWeekTally.objects.all(), ProgrammeFigureTally.objects.all()
-    visible = Secondment.objects.visible_to(user).values("pk")
-    return (
-        SecondmentWeekTally.objects.filter(secondment__in=visible),
-        SecondmentFigureTally.objects.filter(secondment__in=visible),
-    )
-
-
 def ledger_counts(user: User) -> tuple[int, int]:
     """(entries the user may see, of which 待确认). A home liaison only reads: no queue."""
-    weeks, _figures = _tallies(user)
-    totals = weeks.aggregate(n=Sum("entries"), pending=Sum("pending"))
+    _weeks, categories, _figures = tallies.scoped(user)
+    totals = categories.aggregate(n=Sum("entries"), pending=Sum("pending"))
     return totals["n"] or 0, 0 if user.is_home_liaison else totals["pending"] or 0
 
 
 def ledger_charts(user: User, *, today: date) -> list[Chart]:
-    weeks_tally, figures_tally = _tallies(user)
+    weeks_tally, categories_tally, figures_tally = tallies.scoped(user)
     first_week = today - timedelta(days=today.weekday() + 7 * (WEEKS - 1))
     weekly = dict(
         weeks_tally.filter(week__gte=first_week)
@@ -156,38 +142,36 @@ def ledger_charts(user: User, *, today: date) -> list[Chart]:
         rows=[[f"{w:%m-%d}", weekly.get(w, 0)] for w in weeks],
         note="最后一周截至今天，尚未过完。",
     )
-    mix_rows = (
-        weeks_tally.values_list("category__name", "category__sort_order")
-        .annotate(n=Sum("entries"))
-        .order_by("category__sort_order")
+    # Grouped by id, named from the (short) category list: a join here leads SQLite to walk
+    # the tallies category by category.
+    per_category = dict(
+        categories_tally.values_list("category_id").annotate(n=Sum("entries")).order_by()
     )
     mix = Chart(
         key="categories",
         title="工作类别构成",
         kind="pie",
         columns=["类别", "纪实条数"],
-        rows=[[name, n] for name, _order, n in mix_rows if n],
+        rows=[
+            [c.name, per_category[c.pk]] for c in Category.objects.all() if per_category.get(c.pk)
+        ],
     )
-    totals_rows = (
-        figures_tally.values_list(
-            "field__category__name",
-            "field__label",
-            "field__unit",
-            "field__category__sort_order",
-            "field__sort_order",
-        )
+    per_field = {
+        pk: (total, n)
+        for pk, total, n in figures_tally.values_list("field_id")
         .annotate(total=Sum("total_cents"), n=Sum("entries"))
-        .order_by("field__category__sort_order", "field__sort_order")
-    )
+        .order_by()
+    }
+    fields = FigureField.objects.filter(pk__in=per_field).select_related("category")
     totals = Chart(
         key="figures",
         title="工作数据累计",
         kind="table",
         columns=["类别", "数据项", "单位", "合计", "涉及纪实条数"],
         rows=[
-            [category, label, unit, _fmt(Decimal(total or 0) / 100), n]
-            for category, label, unit, _o, _fo, total, n in totals_rows
-            if n
+            [f.category.name, f.label, f.unit, _fmt(Decimal(per_field[f.pk][0]) / 100), n]
+            for f in sorted(fields, key=lambda f: (f.category.sort_order, f.sort_order, f.pk))
+            if (n := per_field[f.pk][1])
         ],
         note="已确认和待确认的纪实都计入；已退回的也计入，便于发现问题。",
     )

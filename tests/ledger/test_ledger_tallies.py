@@ -14,8 +14,10 @@ from django.core.management.base import CommandError
 from guazhi.ledger import actions, tallies
 from guazhi.ledger.models import (
     Entry,
+    ProgrammeCategoryTally,
     ProgrammeFigureTally,
     ProgrammeWeekTally,
+    SecondmentCategoryTally,
     SecondmentWeekTally,
 )
 from tests.ledger.ledger_helpers import category, entry_data, figure
@@ -34,7 +36,13 @@ def test_writing_an_entry_counts_it_at_once(cadre_user, cadre_a):
     secondment = cadre_a.secondments.get()
     _write(cadre_user, secondment, date=date(2026, 5, 6))  # a Wednesday
     row = SecondmentWeekTally.objects.get(secondment=secondment)
-    assert (row.week, row.entries, row.pending) == (date(2026, 5, 4), 1, 1)
+    assert (row.week, row.entries) == (date(2026, 5, 4), 1)
+    by_category = SecondmentCategoryTally.objects.get(secondment=secondment)
+    assert (by_category.category.name, by_category.entries, by_category.pending) == (
+        "企业帮扶",
+        1,
+        1,
+    )
     programme = ProgrammeFigureTally.objects.get(field=figure("enterprises_visited"))
     assert (programme.total_cents, programme.entries) == (1200, 1)
     assert tallies.check() == []
@@ -76,8 +84,12 @@ def test_every_kind_of_change_keeps_the_tallies_exact(cadre_user, host_liaison, 
     assert tallies.check() == []
     assert ProgrammeFigureTally.objects.get(field=figure("loans")).entries == 0
     assert ProgrammeFigureTally.objects.get(field=figure("enterprises_visited")).total_cents == 1500
-    week_rows = ProgrammeWeekTally.objects.filter(entries__gt=0)
-    assert sum(r.pending for r in week_rows) == Entry.objects.filter(status="pending").count() == 2
+    pending = sum(r.pending for r in ProgrammeCategoryTally.objects.all())
+    assert pending == Entry.objects.filter(status="pending").count() == 2
+    assert {r.week for r in ProgrammeWeekTally.objects.filter(entries__gt=0)} == {
+        date(2026, 5, 4),
+        date(2026, 6, 1),
+    }
 
 
 def test_check_finds_a_tally_that_drifted_and_rebuild_repairs_it(cadre_user, cadre_a):
@@ -105,6 +117,6 @@ def test_rebuild_counts_entries_written_straight_to_the_database(cadre_user, cad
     )
     entry.figures.create(field=figure("loans"), value=Decimal("0.01"))
     tallies.rebuild()
-    row = SecondmentWeekTally.objects.get(secondment=secondment)
-    assert (row.week, row.entries, row.pending) == (date(2026, 5, 4), 1, 0)
+    assert SecondmentWeekTally.objects.get(secondment=secondment).week == date(2026, 5, 4)
+    assert SecondmentCategoryTally.objects.get(secondment=secondment).pending == 0
     assert ProgrammeFigureTally.objects.get(field=figure("loans")).total_cents == 1
