@@ -2,20 +2,27 @@
 
 The comparison stream keeps letters, digits and CJK characters only. Everything a copier changes
 cheaply (punctuation width, line breaks, whitespace, paid-content markers, template-site headers,
-name masks, the particles 的/了/地 slipped in as filler) is removed from it, so such edits do not
-break the character k-grams. For every kept character we remember its offset in the original
-text, so passages found on the stream are reported on the original characters.
+name masks, the particles 的/了/地 slipped in as filler, invisible characters) is removed from
+it, and what a copier swaps one for one (traditional script, regional vocabulary, look-alike
+characters, numerals written either way) is folded to one form, so such edits do not break the
+character k-grams. For every kept character we remember its offset in the original text, so
+passages found on the stream are reported on the original characters.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
+
+from .fold import HOMOGLYPHS, NUMERALS, data_version, phrase_classes, script_chars
 
 # Lines a template site (范文网) wraps around a reposted essay. Each match is dropped whole.
 # Each pattern runs on its own and should start with fixed characters: Python's re then scans
@@ -47,10 +54,17 @@ MASK_PATTERN = r"[XxＸｘ×](?<![A-Za-z].)[XxＸｘ×]*(?![A-Za-z])"
 # dropping them from both sides costs little information and neutralises the trick.
 DEFAULT_FILLERS = "的了地得着"
 
-_KEEP_CATEGORIES = ("L", "N", "M")
-_BMP = 0x10000  # folding is computed for the BMP; astral characters (CJK extensions) stay as is
+# Letters and digits only: marks go too (a variation selector or a combining accent slipped
+# after every hanzi would otherwise split the grams), as do format characters (zero-width
+# space and joiners, soft hyphen, BOM), punctuation, symbols and whitespace.
+_KEEP_CATEGORIES = ("L", "N")
 _TABLE_SIZE = 0x110000  # one 4 MB lookup table covers every codepoint: a single numpy gather
+# Ranges folded codepoint by codepoint (NFKC, categories): the BMP, plane 1 (mathematical
+# alphanumerics 𝟐𝟎𝟐𝟒, emoji), compatibility ideographs supplement, plane 14 (tags, variation
+# selectors supplement). Other astral codepoints (CJK extensions) stay as they are.
+_COMPUTED = ((0, 0x20000), (0x2F800, 0x2FA20), (0xE0000, 0xE1000))
 _REGEX_META = set(".^$*+?{}[]\\|()")
+_BIGRAM_BITS = 20  # phrase pre-filter: a bitmap of hashed first bigrams (1 MB)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +72,8 @@ class NormalizeConfig:
     boilerplate: tuple[str, ...] = DEFAULT_BOILERPLATE
     fillers: str = DEFAULT_FILLERS
     mask_pattern: str = MASK_PATTERN
+    # fold traditional script, regional vocabulary, look-alikes and numerals (fold.py)
+    fold: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,22 +92,131 @@ class Normalized:
         return int(self.codes.shape[0])
 
 
-def _build_table(fillers: str) -> np.ndarray:
-    """Map each BMP codepoint to its folded form, or 0 when it leaves the stream."""
+def _fold_char(ch: str, drop: set[str], fold: bool) -> int:
+    """The stream codepoint of one character, 0 when it leaves the stream."""
+    if fold:  # before NFKC: most look-alikes are symbols, which would be dropped
+        ch = HOMOGLYPHS.get(ch, ch)
+    folded = unicodedata.normalize("NFKC", ch).lower()
+    kept = [c for c in folded if unicodedata.category(c)[0] in _KEEP_CATEGORIES]
+    if not kept:
+        return 0
+    # A compatibility character that expands (㈠ -> (一)) keeps its first letter only.
+    c = kept[0]
+    if fold:
+        c = HOMOGLYPHS.get(c, c)  # again after NFKC: half-width katakana
+        c = script_chars().get(c, c)
+        c = NUMERALS.get(c, c)
+    return 0 if c in drop else ord(c)
+
+
+@cache
+def _char_table(fillers: str, fold: bool) -> np.ndarray:
+    """Map each codepoint to its folded form, or 0 when it leaves the stream."""
     table = np.arange(_TABLE_SIZE, dtype=np.uint32)
-    table[0xD800:0xE000] = 0  # lone surrogates
     drop = set(fillers)
-    for cp in range(_BMP):
-        table[cp] = 0
-        ch = chr(cp)
-        if 0xD800 <= cp <= 0xDFFF:
-            continue
-        folded = unicodedata.normalize("NFKC", ch).lower()
-        kept = [c for c in folded if unicodedata.category(c)[0] in _KEEP_CATEGORIES]
-        # A compatibility character that expands (㈠ -> (一)) keeps its first letter only.
-        if kept and kept[0] not in drop:
-            table[cp] = ord(kept[0])
+    for lo, hi in _COMPUTED:
+        for cp in range(lo, hi):
+            table[cp] = 0 if 0xD800 <= cp <= 0xDFFF else _fold_char(chr(cp), drop, fold)
+    if fold:  # traditional forms among the CJK extensions
+        for ch in script_chars():
+            if not any(lo <= ord(ch) < hi for lo, hi in _COMPUTED):
+                table[ord(ch)] = _fold_char(ch, drop, fold)
+    table.flags.writeable = False
     return table
+
+
+@cache
+def _script_table() -> np.ndarray:
+    """Traditional -> simplified only, every other character as is: the text the boilerplate
+    and quotation patterns run on, offset for offset the original."""
+    table = np.arange(_TABLE_SIZE, dtype=np.uint32)
+    for ch, rep in script_chars().items():
+        table[ord(ch)] = ord(rep)
+    table.flags.writeable = False
+    return table
+
+
+def fold_script(text: str) -> str:
+    """``text`` with traditional characters folded to simplified, same length and offsets."""
+    raw = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    folded = _script_table()[raw]
+    if np.array_equal(folded, raw):
+        return text
+    return folded.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def _bigram_hash(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    mixed = (first.astype(np.uint32) * np.uint32(0x9E3779B1)) ^ second.astype(np.uint32)
+    return mixed >> np.uint32(32 - _BIGRAM_BITS)
+
+
+class _Phrases:
+    """Regional vocabulary (資訊 -> 信息, 印表機 -> 打印机) replaced on the comparison stream.
+
+    Each phrase of a class becomes the class's shortest member; the replacement takes the
+    original offsets of the phrase's first characters, so offsets stay strictly increasing and
+    passages are still reported on the original text. Only positions whose first two stream
+    characters hash into a bitmap of the phrases' first bigrams are looked at in Python.
+    """
+
+    def __init__(self, table: np.ndarray) -> None:
+        def fold(text: str) -> str:
+            codes = table[np.array([ord(c) for c in text], dtype=np.uint32)]
+            return "".join(chr(c) for c in codes.tolist() if c)
+
+        self.map = phrase_classes(fold)
+        self.max_len = max((len(p) for p in self.map), default=0)
+        self.bitmap = np.zeros(1 << _BIGRAM_BITS, dtype=bool)
+        firsts = [(ord(p[0]), ord(p[1])) for p in self.map]
+        if firsts:
+            pairs = np.array(firsts, dtype=np.uint32)
+            self.bitmap[_bigram_hash(pairs[:, 0], pairs[:, 1])] = True
+
+    def apply(
+        self, text: str, codes: np.ndarray, offsets: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        if codes.shape[0] < 2 or not self.map:
+            return codes, offsets
+        starts = np.flatnonzero(self.bitmap[_bigram_hash(codes[:-1], codes[1:])])
+        if not starts.shape[0]:
+            return codes, offsets
+        keep: np.ndarray | None = None
+        done = 0
+        for i in starts.tolist():
+            if i < done:
+                continue
+            window = codes[i : i + self.max_len].astype("<u4").tobytes().decode("utf-32-le")
+            for length in range(len(window), 1, -1):
+                rep = self.map.get(window[:length])
+                if rep is not None:
+                    break
+            else:
+                continue
+            # never across two documents of a batch (see index._SEPARATOR)
+            if "\x00" in text[int(offsets[i]) : int(offsets[i + length - 1])]:
+                continue
+            if keep is None:
+                codes, keep = codes.copy(), np.ones(codes.shape[0], dtype=bool)
+            codes[i : i + len(rep)] = [ord(c) for c in rep]
+            keep[i + len(rep) : i + length] = False
+            done = i + length
+        if keep is None:
+            return codes, offsets
+        return codes[keep], offsets[keep]
+
+
+@cache
+def _phrases(fillers: str) -> _Phrases:
+    return _Phrases(_char_table(fillers, True))
+
+
+@cache
+def _digest(fillers: str, fold: bool) -> str:
+    """Identifies the folding a stream was made with (saved with an index)."""
+    h = hashlib.sha256(_char_table(fillers, fold).tobytes())
+    if fold:
+        h.update(json.dumps(sorted(_phrases(fillers).map.items())).encode())
+    return h.hexdigest()[:16]
 
 
 def _literal_prefix(pattern: str) -> str:
@@ -110,30 +235,60 @@ def _literal_prefix(pattern: str) -> str:
 
 
 class Normalizer:
-    """Compiled normaliser; building the codepoint table takes ~0.2 s, so reuse instances."""
+    """Compiled normaliser; building the tables takes ~0.3 s, so reuse instances (see
+    ``normalizer_for``)."""
 
     def __init__(self, config: NormalizeConfig | None = None) -> None:
         self.config = config or NormalizeConfig()
-        self._table = _build_table(self.config.fillers)
+        fillers, fold = self.config.fillers, self.config.fold
+        self._table = _char_table(fillers, fold)
+        self._phrases = _phrases(fillers) if fold else None
+        self.digest = _digest(fillers, fold)
         patterns: Iterable[str] = (*self.config.boilerplate, self.config.mask_pattern)
+        # Patterns are written in simplified script and run on script-folded text, so they
+        # are folded too (a character of a pattern may not be its class's representative).
+        patterns = [fold_script(p) if fold else p for p in patterns if p]
         # (literal the text must contain, compiled pattern): skipping absent literals is cheap
-        self._drop_res = [(_literal_prefix(p), re.compile(p)) for p in patterns if p]
+        self._drop_res = [(_literal_prefix(p), re.compile(p)) for p in patterns]
+
+    def saved_form(self) -> dict[str, Any]:
+        """The configuration as saved with an index (meta.json)."""
+        return {
+            **asdict(self.config),
+            "boilerplate": list(self.config.boilerplate),
+            "digest": self.digest,
+            "data": data_version() if self.config.fold else "",
+        }
+
+    def pattern_text(self, text: str) -> str:
+        """The text patterns (boilerplate, quotations) are matched on: same offsets."""
+        return fold_script(text) if self.config.fold else text
 
     def __call__(self, text: str) -> Normalized:
         raw = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         mapped = self._table[raw]
-        for literal, pattern in self._drop_res:
-            if literal in text:
-                for m in pattern.finditer(text):
-                    mapped[m.start() : m.end()] = 0
+        if self._drop_res:
+            plain = self.pattern_text(text)
+            for literal, pattern in self._drop_res:
+                if literal in plain:
+                    for m in pattern.finditer(plain):
+                        mapped[m.start() : m.end()] = 0
         offsets = np.flatnonzero(mapped).astype(np.int32)
-        return Normalized(codes=mapped[offsets], offsets=offsets, original_length=len(text))
+        codes = mapped[offsets]
+        if self._phrases is not None:
+            codes, offsets = self._phrases.apply(text, codes, offsets)
+        return Normalized(codes=codes, offsets=offsets, original_length=len(text))
 
 
 @cache
+def normalizer_for(config: NormalizeConfig) -> Normalizer:
+    """One compiled normaliser per configuration and process."""
+    return Normalizer(config)
+
+
 def default_normalizer() -> Normalizer:
-    """The process-wide normaliser with the default configuration (built once, ~0.1 s)."""
-    return Normalizer()
+    """The process-wide normaliser with the default configuration (built once, ~0.3 s)."""
+    return normalizer_for(NormalizeConfig())
 
 
 def normalize(text: str) -> Normalized:

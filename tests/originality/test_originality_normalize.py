@@ -6,10 +6,15 @@ import numpy as np
 from originality_testdata import normalizer, synthetic
 
 from guazhi.originality import NormalizeConfig, Normalizer
+from guazhi.originality.fold import HOMOGLYPHS, NUMERALS, script_chars
 
 
 def fold(ch: str) -> str:
-    return unicodedata.normalize("NFKC", ch).lower()[:1]
+    """The plain definition for one character: NFKC, lower case, then the folding data."""
+    c = unicodedata.normalize("NFKC", HOMOGLYPHS.get(ch, ch)).lower()[:1]
+    c = HOMOGLYPHS.get(c, c)
+    c = script_chars().get(c, c)
+    return NUMERALS.get(c, c)
 
 
 def test_offsets_point_at_the_original_characters():
