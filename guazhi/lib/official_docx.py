@@ -134,22 +134,28 @@ class OfficialDocument:
 
 
 def blocks_from_dicts(items: Iterable[Mapping[str, Any]]) -> list[Block]:
-    """Blocks from a stored body: {"kind": "heading1" | "heading2" | "paragraph", "text": …}
-    or {"kind": "table", "rows": [[…], …]}; an unknown kind is a ValueError."""
+    """Blocks from a writing's stored body (docs/writings.md):
+
+        {"type": "heading", "level": 1 | 2, "text": …}, {"type": "paragraph", "text": …},
+        {"type": "table", "rows": [[…], …]}
+
+    "kind": "heading1" / "heading2" is read as well. An unknown type is a ValueError.
+    """
     blocks: list[Block] = []
     for item in items:
-        kind = item.get("kind")
-        if kind == "heading1":
-            blocks.append(Heading(str(item.get("text", "")), 1))
-        elif kind == "heading2":
-            blocks.append(Heading(str(item.get("text", "")), 2))
+        kind = item.get("type", item.get("kind"))
+        text = str(item.get("text", ""))
+        if kind in ("heading1", "heading2"):
+            blocks.append(Heading(text, int(kind[-1])))
+        elif kind == "heading":
+            blocks.append(Heading(text, int(item.get("level", 1))))
         elif kind == "paragraph":
-            blocks.append(Paragraph(str(item.get("text", ""))))
+            blocks.append(Paragraph(text))
         elif kind == "table":
             rows = [[str(cell) for cell in row] for row in item.get("rows") or []]
             blocks.append(Table(rows, header_rows=int(item.get("header_rows", 1))))
         else:
-            raise ValueError(f"unknown block kind {kind!r}")
+            raise ValueError(f"unknown block type {kind!r}")
     return blocks
 
 

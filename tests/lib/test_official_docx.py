@@ -174,12 +174,13 @@ def test_subtitle_table_and_closing(document):
 
 
 def test_blocks_from_stored_body():
+    # The writings app's body format (docs/writings.md).
     blocks = blocks_from_dicts(
         [
-            {"kind": "heading1", "text": "一、情况"},
-            {"kind": "heading2", "text": "（一）工作"},
-            {"kind": "paragraph", "text": "正文"},
-            {"kind": "table", "rows": [["甲", 1]]},
+            {"type": "heading", "level": 1, "text": "一、情况"},
+            {"type": "heading", "level": 2, "text": "（一）工作"},
+            {"type": "paragraph", "text": "正文"},
+            {"type": "table", "rows": [["甲", 1]]},
         ]
     )
     assert blocks == [
@@ -188,8 +189,11 @@ def test_blocks_from_stored_body():
         Paragraph("正文"),
         Table([["甲", "1"]]),
     ]
+    assert blocks_from_dicts([{"kind": "heading2", "text": "x"}]) == [Heading("x", 2)]
     with pytest.raises(ValueError):
-        blocks_from_dicts([{"kind": "image"}])
+        blocks_from_dicts([{"type": "image"}])
+    with pytest.raises(ValueError):
+        blocks_from_dicts([{"type": "heading", "level": 3, "text": "x"}])
     with pytest.raises(ValueError):
         Heading("x", level=3)
 
