@@ -339,3 +339,58 @@ def make_contact():
 def make_problem():
     """make_problem(secondment, user, **fields) → a problem on the problem list."""
     return field_problem
+
+
+# --- Writings -----------------------------------------------------------------------------------
+
+
+def submitted_writing(secondment: Secondment, user: User, **fields):  # type: ignore[no-untyped-def]
+    """A writing submitted as version 1, written straight to the database (the actions have
+    their own tests)."""
+    from django.utils import timezone
+
+    from guazhi.writings.models import Writing, WritingVersion
+
+    body = [
+        {"type": "heading", "level": 1, "text": "一、深入基层调研"},
+        {"type": "paragraph", "text": "组织首轮走访企业 698 家，逐户建立问题清单。"},
+    ]
+    values = {
+        "kind": "reflection",
+        "title": "挂职锻炼心得体会",
+        "body": body,
+        "text": "一、深入基层调研\n组织首轮走访企业 698 家，逐户建立问题清单。",
+        "status": "submitted",
+        "submitted_at": timezone.now(),
+        **fields,
+    }
+    writing = Writing.objects.create(secondment=secondment, created_by=user, **values)
+    WritingVersion.objects.create(
+        writing=writing,
+        number=1,
+        title=writing.title,
+        body=writing.body,
+        text=writing.text,
+        source="editor",
+        is_submission=values["status"] != "draft",
+        created_by=user,
+    )
+    return writing
+
+
+@pytest.fixture
+def make_writing():
+    """make_writing(secondment, user, **fields) → a writing with version 1 (submitted unless
+    status="draft")."""
+    return submitted_writing
+
+
+@pytest.fixture
+def writing_a(cadre_user, cadre_a):
+    """张建国's reflection at 柳溪镇, submitted and waiting for the host liaison."""
+    return submitted_writing(cadre_a.secondments.get(), cadre_user)
+
+
+@pytest.fixture
+def writing_b(other_cadre_user, cadre_b):
+    return submitted_writing(cadre_b.secondments.get(), other_cadre_user, title="接访工作体会")
