@@ -15,6 +15,7 @@ urlpatterns = [
     path("jobs/", include("guazhi.jobs.urls")),
     path("projects/", include("guazhi.projects.urls")),
     path("fieldwork/", include("guazhi.contacts.urls")),
+    path("writings/", include("guazhi.writings.urls")),
 ]
 
 handler400 = "guazhi.errors.bad_request"
