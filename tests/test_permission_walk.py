@@ -230,6 +230,70 @@ CASES: list[Case] = [
     Case("contacts:problem_detail", only(ADMIN, OTHER_CADRE), target="problem_b"),
     Case("contacts:problem_edit", only(CADRE), target="problem_a"),
     Case("contacts:problem_edit", only(OTHER_CADRE), target="problem_b"),
+    # --- Writings: the cadre writes and submits their own; the host liaison of the unit (and the
+    # admin) returns or accepts; the home liaison reads; drafts are the author's alone.
+    Case("writings:mine", only(CADRE, OTHER_CADRE)),
+    Case("writings:writing_create", only(CADRE, OTHER_CADRE)),
+    Case("writings:writing_list", only(ADMIN, HOST, HOME)),
+    Case("writings:review_queue", only(ADMIN, HOST)),
+    Case("writings:overdue", only(ADMIN)),
+    Case("writings:requirement_list", only(ADMIN), target="cohort"),
+    Case("writings:requirement_edit", only(ADMIN), target="writing_requirement"),
+    Case(
+        "writings:requirement_delete",
+        only(ADMIN, status=FOUND),
+        target="writing_requirement",
+        method="POST",
+    ),
+    Case("writings:writing_detail", only(ADMIN, HOST, HOME, CADRE), target="writing_a"),
+    Case("writings:writing_detail", only(ADMIN, OTHER_CADRE), target="writing_b"),
+    Case("writings:writing_detail", only(CADRE), target="writing_draft_a"),
+    # A submitted writing cannot be edited: its author is sent back to it with a message.
+    Case("writings:writing_edit", only(CADRE, status=FOUND), target="writing_a"),
+    Case("writings:writing_edit", only(CADRE), target="writing_draft_a"),
+    Case("writings:writing_edit", only(OTHER_CADRE, status=FOUND), target="writing_b"),
+    # An autosave without a version is refused as a stale page (400), for the author only.
+    Case(
+        "writings:writing_autosave",
+        only(CADRE, status=400),
+        target="writing_draft_a",
+        method="POST",
+    ),
+    Case(
+        "writings:writing_upload",
+        only(CADRE, status=FOUND),
+        target="writing_draft_a",
+        method="POST",
+    ),
+    Case(
+        "writings:writing_submit",
+        only(CADRE, status=FOUND),
+        target="writing_draft_a",
+        method="POST",
+    ),
+    Case(
+        "writings:writing_submit",
+        only(OTHER_CADRE, status=FOUND),
+        target="writing_b",
+        method="POST",
+    ),
+    Case(
+        "writings:writing_return",
+        only(ADMIN, HOST, status=FOUND),
+        target="writing_a",
+        method="POST",
+    ),
+    Case("writings:writing_return", only(ADMIN, status=FOUND), target="writing_b", method="POST"),
+    Case(
+        "writings:writing_accept",
+        only(ADMIN, HOST, status=FOUND),
+        target="writing_a",
+        method="POST",
+    ),
+    Case("writings:writing_accept", only(ADMIN, status=FOUND), target="writing_b", method="POST"),
+    Case("writings:version_detail", only(ADMIN, HOST, HOME, CADRE), target="version_a"),
+    Case("writings:version_detail", only(ADMIN, OTHER_CADRE), target="version_b"),
+    Case("writings:version_detail", only(CADRE), target="version_draft_a"),
 ]
 
 
@@ -303,6 +367,9 @@ def world(
     contact_b,
     problem_a,
     problem_b,
+    writing_a,
+    writing_b,
+    make_writing,
 ):
     users = {
         ADMIN: programme_admin,
@@ -354,6 +421,17 @@ def world(
         "problem_a": problem_a.pk,
         "problem_b": problem_b.pk,
     }
+    from guazhi.writings.plan import ensure_plan
+
+    ensure_plan(cohort)
+    draft_a = make_writing(cadre_a.secondments.get(), cadre_user, status="draft", title="草稿")
+    targets["writing_a"] = writing_a.pk
+    targets["writing_b"] = writing_b.pk
+    targets["writing_draft_a"] = draft_a.pk
+    targets["version_a"] = writing_a.versions.get().pk
+    targets["version_b"] = writing_b.versions.get().pk
+    targets["version_draft_a"] = draft_a.versions.get().pk
+    targets["writing_requirement"] = cohort.writing_requirements.first().pk
     targets["job"] = _finished_job(programme_admin).pk
     targets["ledger_import"] = Job.objects.create(
         user=programme_admin,
