@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "guazhi.stats",
     "guazhi.jobs",
     "guazhi.writings",
+    "guazhi.similarity",
 ]
 
 MIDDLEWARE = [
@@ -180,6 +181,15 @@ TASKS = {
 GUAZHI_JOB_RETENTION_DAYS = envint("GUAZHI_JOB_RETENTION_DAYS", 7)
 # A ledger export with more rows than this runs as a background job with a progress bar.
 GUAZHI_EXPORT_SYNC_MAX_ROWS = envint("GUAZHI_EXPORT_SYNC_MAX_ROWS", 10_000)
+
+# --- Originality check (查重) ----------------------------------------------------------------
+# The fingerprint index of the programme's writings and the reference corpus (rebuilt from the
+# database by `manage.py originality_index --rebuild`).
+GUAZHI_ORIGINALITY_DIR = Path(os.environ.get("GUAZHI_ORIGINALITY_DIR", DATA_DIR / "originality"))
+# Verdict colours by 去除引用和常用语后的复制比, in percent: below AMBER_FROM green, up to
+# RED_ABOVE amber, above it red (docs/similarity.md).
+GUAZHI_SIMILARITY_AMBER_FROM = envint("GUAZHI_SIMILARITY_AMBER_FROM", 15)
+GUAZHI_SIMILARITY_RED_ABOVE = envint("GUAZHI_SIMILARITY_RED_ABOVE", 30)
 
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
