@@ -9,7 +9,7 @@ Framework-free (no Django). Typical use::
     result.copy_ratio, result.passages[0].source_id
 """
 
-from .index import OriginalityIndex, Params
+from .index import FORMAT_VERSION, IncompatibleIndex, OriginalityIndex, Params
 from .match import CheckResult, Passage
 from .normalize import (
     DEFAULT_BOILERPLATE,
@@ -18,12 +18,15 @@ from .normalize import (
     Normalized,
     Normalizer,
     normalize,
+    normalizer_for,
 )
 
 __all__ = [
     "DEFAULT_BOILERPLATE",
     "DEFAULT_FILLERS",
+    "FORMAT_VERSION",
     "CheckResult",
+    "IncompatibleIndex",
     "Normalized",
     "NormalizeConfig",
     "Normalizer",
@@ -31,4 +34,5 @@ __all__ = [
     "Params",
     "Passage",
     "normalize",
+    "normalizer_for",
 ]

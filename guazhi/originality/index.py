@@ -14,9 +14,15 @@ import numpy as np
 
 from .fingerprint import gram_hashes, winnow_mask
 from .match import CheckResult, find_passages
-from .normalize import Normalizer, default_normalizer
+from .normalize import NormalizeConfig, Normalizer, default_normalizer, normalizer_for
+from .quotes import excused_quotations
 
-FORMAT_VERSION = 1
+# 2: the normaliser's configuration and folding digest are saved with the index (meta.json)
+FORMAT_VERSION = 2
+
+
+class IncompatibleIndex(ValueError):
+    """The saved index cannot be queried here: an old format, or a different normaliser."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,19 +245,35 @@ class OriginalityIndex:
 
     # -- persistence -----------------------------------------------------------------------
 
-    def save(self, path: str | Path) -> None:
+    def save(self, path: str | Path, *, fsync: bool = False) -> None:
+        """Write the index to a directory; with ``fsync`` every file reaches the disk before
+        this returns (the store publishes a generation only after that)."""
         self.compact()
         out = Path(path)
         out.mkdir(parents=True, exist_ok=True)
-        # Write beside and rename: the old files may be memory-mapped by this very index.
+
+        def write(name: str, data: bytes | np.ndarray) -> None:
+            # Write beside and rename: the old files may be memory-mapped by this very index.
+            tmp = out / f"{name}.tmp"
+            with tmp.open("wb") as f:
+                if isinstance(data, bytes):
+                    f.write(data)
+                else:
+                    np.save(f, data)
+                if fsync:
+                    f.flush()
+                    os.fsync(f.fileno())
+            os.replace(tmp, out / name)
+
         for name, array in (("hashes", self._hashes), ("docs", self._docs), ("pos", self._pos)):
-            tmp = out / f"{name}.tmp.npy"
-            np.save(tmp, array)
-            os.replace(tmp, out / f"{name}.npy")
-        meta = {"format": FORMAT_VERSION, "params": asdict(self.params), "ids": self._ids}
-        tmp_meta = out / "meta.json.tmp"
-        tmp_meta.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp_meta, out / "meta.json")
+            write(f"{name}.npy", array)
+        meta = {
+            "format": FORMAT_VERSION,
+            "params": asdict(self.params),
+            "normalizer": self.normalizer.saved_form(),
+            "ids": self._ids,
+        }
+        write("meta.json", json.dumps(meta, ensure_ascii=False).encode())
 
     @classmethod
     def load(
@@ -259,12 +281,13 @@ class OriginalityIndex:
     ) -> OriginalityIndex:
         """Load an index; with ``mmap`` the arrays are paged in lazily (fast start-up).
 
-        The normaliser's configuration is not saved with the index: pass the one the index
-        was built with if it was not the default."""
+        The index is queried with the normaliser it was built with, rebuilt from its saved
+        configuration. Passing a ``normalizer`` with another configuration, or loading on an
+        installation whose folding data differ (another OpenCC data or Unicode version),
+        raises ``IncompatibleIndex``: the grams would not match, silently."""
         src = Path(path)
         meta = json.loads((src / "meta.json").read_text(encoding="utf-8"))
-        if meta.get("format") != FORMAT_VERSION:
-            raise ValueError(f"unsupported index format: {meta.get('format')!r}")
+        normalizer = _saved_normalizer(meta, normalizer, src)
         index = cls(Params(**meta["params"]), normalizer)
         mode: Literal["r"] | None = "r" if mmap else None
         index._hashes = np.load(src / "hashes.npy", mmap_mode=mode)
@@ -314,4 +337,34 @@ class OriginalityIndex:
             ids=self._ids,
             params=p,
             common_df=p.common_df(n_docs),
+            quotations=excused_quotations(self.normalizer.pattern_text(text), norm),
         )
+
+
+def _saved_normalizer(meta: dict, given: Normalizer | None, path: Path) -> Normalizer:
+    if meta.get("format") != FORMAT_VERSION:
+        raise IncompatibleIndex(
+            f"index {path} has format {meta.get('format')!r}; this version reads format "
+            f"{FORMAT_VERSION} (the normaliser is saved with the index since format 2): "
+            "rebuild it from its documents"
+        )
+    saved = meta["normalizer"]
+    config = NormalizeConfig(
+        boilerplate=tuple(saved["boilerplate"]),
+        fillers=saved["fillers"],
+        mask_pattern=saved["mask_pattern"],
+        fold=saved["fold"],
+    )
+    if given is not None and given.config != config:
+        raise IncompatibleIndex(
+            f"index {path} was built with another normaliser configuration; load it without "
+            "a normalizer (its own is used) or rebuild it"
+        )
+    normalizer = given or normalizer_for(config)
+    if normalizer.digest != saved["digest"]:
+        raise IncompatibleIndex(
+            f"index {path} was built with other folding data ({saved['data']}, digest "
+            f"{saved['digest']}); this installation has {normalizer.saved_form()['data']} "
+            f"(digest {normalizer.digest}): rebuild the index"
+        )
+    return normalizer

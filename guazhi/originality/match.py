@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
-import re
 import unicodedata
 from dataclasses import asdict, dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -16,14 +16,6 @@ from .normalize import Normalized
 if TYPE_CHECKING:
     from .index import Params
 
-# Text quoted from a speaker or a document: 习近平总书记指出：“……”, 《…》规定：“……”.
-QUOTE_RE = re.compile(
-    r"(?:指出|强调|说|讲|讲话|要求|规定|提出|写道|表示|明确|所说|号召|告诫|指示|批示|认为)"
-    r"(?:的那样|道)?[:：,，]?\s*([“「『\"][^“”「」『』\"]{1,2000}[”」』\"])"
-)
-_WHITESPACE = np.array(
-    [cp for cp in range(0x3001) if chr(cp).isspace()] + [0xFEFF, 0x200B], dtype=np.uint32
-)
 # Copying is dense, shared set phrasing is sparse: a passage shorter than SUPPORT_LEN
 # normalised characters counts (in the ratio excluding common text) only if passages from the
 # same source within SUPPORT_WINDOW original characters around it add up to SUPPORT_MASS.
@@ -232,13 +224,26 @@ def _support(emitted: list[tuple[int, int, int, _Chain]], qo: np.ndarray) -> lis
     return result
 
 
-def quote_spans(text: str) -> list[tuple[int, int]]:
-    return [m.span(1) for m in QUOTE_RE.finditer(text)]
+@cache
+def _visible_table() -> np.ndarray:
+    """False for characters a reader does not see: whitespace, format characters (zero-width
+    space and joiners, soft hyphen, BOM) and variation selectors. Ratios count the others, so
+    invisible characters slipped into a copy neither dilute nor pad its ratio."""
+    table = np.ones(0x110000, dtype=bool)
+    for cp in range(0x10000):
+        ch = chr(cp)
+        if ch.isspace() or unicodedata.category(ch) == "Cf":
+            table[cp] = False
+    table[0xFE00:0xFE10] = False
+    table[0xE0000:0xE1000] = False  # tags and the variation selectors supplement
+    table.flags.writeable = False
+    return table
 
 
 def _nonspace(text: str) -> np.ndarray:
     raw = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    return ~np.isin(raw, _WHITESPACE)
+    visible: np.ndarray = _visible_table()[raw]
+    return visible
 
 
 def find_passages(
@@ -254,7 +259,9 @@ def find_passages(
     ids: list[str],
     params: Params,
     common_df: int,
+    quotations: list[tuple[int, int]],
 ) -> CheckResult:
+    """``quotations``: spans of ``text`` left out of the ratio excluding common text."""
     nonspace = _nonspace(text)
     total = int(nonspace.sum())
     if total == 0 or hit_q.shape[0] == 0:
@@ -316,7 +323,7 @@ def find_passages(
     support = _support(emitted, qo)
     cum = np.concatenate(([0], np.cumsum(nonspace, dtype=np.int64)))
     quoted = np.zeros(len(text), dtype=bool)
-    for qs, qe in quote_spans(text):
+    for qs, qe in quotations:
         quoted[qs:qe] = True
     copied = np.zeros(len(text), dtype=bool)
     kept = np.zeros(len(text), dtype=bool)
