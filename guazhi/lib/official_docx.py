@@ -80,16 +80,16 @@ SIZE_4 = Pt(14)  # 4号
 #   27 a line); −842 gives 28.0002, i.e. 28. These are the values of the customary templates.
 LINE_PITCH = 579
 CHAR_SPACE = -842
-GRID_CHARS, GRID_LINES = 28, 22
-# 28 characters of 16 pt (448 pt) do not fit in 442.25 pt: Word squeezes them onto the grid, but
-# LibreOffice (our PDF renderer) gives a character wider than a grid cell two cells, i.e. 14 a
-# line. Body characters are therefore condensed by 0.25 pt (−5 twips) to 15.75 pt, which fits a
-# cell in both; Word then places them on its 15.79 pt grid as before.
+# 28 characters of 16 pt (448 pt) do not fit in 442.25 pt. Word squeezes them onto its grid;
+# LibreOffice (the PDF renderer) instead gives any character whose size exceeds the cell two
+# cells (14 a line), so the PDF is made from a copy with the line grid only (see build()), where
+# characters sit at their own width: condensed by 0.25 pt (−5 twips) to 15.75 pt, 28 fit a line.
+# In Word the condensed characters still take one 15.79 pt grid cell each.
 GRID_CONDENSE = -5
 CHAR_TWIPS = 316  # one grid character (8845 / 28 twips), for indents Word also wants in twips
 
-# The page number's em dash line sits 7 mm below the type area: the footer's baseline distance
-# from the page edge is the bottom margin less those 7 mm less one 14 pt line (set exact below).
+# The page number's em dash line sits 7 mm below the type area: the footer distance (page edge
+# to the footer's bottom) is the bottom margin less those 7 mm less one 14 pt line (set exact).
 FOOTER_DISTANCE = BOTTOM - Mm(7) - SIZE_4
 
 
@@ -177,18 +177,6 @@ def _set(element: Any, **attributes: str | int) -> Any:
     return element
 
 
-def _replace(parent: Any, tag: str) -> Any:
-    """A fresh, empty child with this tag in place of any existing one (themes, colours)."""
-    old = parent.find(qn(tag))
-    new = OxmlElement(tag)
-    if old is None:
-        parent.append(new)
-    else:
-        old.addprevious(new)
-        parent.remove(old)
-    return new
-
-
 def _run_properties(
     rpr: Any, east_asia: str, size: int, latin: str = LATIN_FONT, condense: int = 0
 ) -> None:
@@ -253,20 +241,9 @@ def _paragraph_properties(
 
 # CT_PPrBase order for the elements written above (Word rejects out-of-order children).
 _PPR_ORDER = [
-    "w:pStyle",
-    "w:keepNext",
-    "w:keepLines",
-    "w:pageBreakBefore",
-    "w:widowControl",
-    "w:numPr",
-    "w:pBdr",
-    "w:shd",
-    "w:snapToGrid",
-    "w:spacing",
-    "w:ind",
-    "w:jc",
-    "w:outlineLvl",
-    "w:rPr",
+    *("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:widowControl"),
+    *("w:numPr", "w:pBdr", "w:shd", "w:snapToGrid", "w:spacing", "w:ind", "w:jc"),
+    *("w:outlineLvl", "w:rPr"),
 ]
 
 
@@ -336,8 +313,7 @@ def _defaults(document: Any) -> None:
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     _run_properties(rpr, BODY_FONT, 32)
     ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
-    _replace(ppr, "w:spacing")
-    _set(ppr.find(qn("w:spacing")), before=0, after=0, line=240, lineRule="auto")
+    _set(_child(ppr, "w:spacing"), before=0, after=0, line=240, lineRule="auto")
 
 
 def _styles(document: Any) -> None:
