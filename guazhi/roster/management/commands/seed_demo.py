@@ -56,6 +56,7 @@ def seed(plan: demo_data.Plan, *, ledger: bool = True) -> dict[str, int]:
         "projects": 0,
         "contacts": 0,
         "problems": 0,
+        "writings": 0,
     }
     units: dict[tuple[str, ...], Unit] = {}
 
@@ -191,6 +192,9 @@ def seed(plan: demo_data.Plan, *, ledger: bool = True) -> dict[str, int]:
         created["projects"] = fieldwork.get("projects", 0)
         created["contacts"] = fieldwork.get("contacts", 0)
         created["problems"] = fieldwork.get("problems", 0)
+        from guazhi.writings.demo_data import seed_writings
+
+        created["writings"] = seed_writings(actor=admin)
     return created
 
 
@@ -209,6 +213,7 @@ def summary(created: dict[str, int]) -> str:
             ("projects", "重点项目"),
             ("contacts", "包联对象"),
             ("problems", "问题"),
+            ("writings", "材料"),
         )
     )
     return f"已载入演示数据（新增{counts}）。 / Demo data loaded.\n"
