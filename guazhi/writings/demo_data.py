@@ -253,9 +253,10 @@ def compose(
 
 
 def _period(kind: str) -> str:
-    return {
+    periods: dict[str, str] = {
         WritingKind.REFLECTION: "到岗以来",
         WritingKind.SPEECH: "挂职以来",
         WritingKind.QUARTERLY: "本季度",
         WritingKind.TERM_SUMMARY: "挂职期间",
-    }.get(kind, "挂职以来")
+    }
+    return periods.get(kind, "挂职以来")
