@@ -1,0 +1,151 @@
+"""Chinese full-text search, the database half: the index rows and the query, one backend module
+per database (`search_sqlite`: FTS5; `search_postgresql`: a GIN-indexed tsvector).
+
+The index is the table `search_document` (created by the migrations of `guazhi.search`): one row
+per searchable thing — a ledger entry, a shared writing — holding what search filters on
+(secondment, ledger category, kind of writing, date) and, beside it, the text's tokens
+(`guazhi.lib.search_text`). A row's id is the object's id × 8 + its source, so every writer knows
+the id without asking, and a result names its object without a join.
+
+Writers call `index_entries` / `index_writing` / `remove` inside their own transaction (the ledger
+actions, the library's share actions): the index changes with the data or not at all. No signals.
+This module imports no app; it takes any object with the attributes it reads.
+
+Ranking: among the newest `CAP` matching documents the viewer may see (the index walked from the
+newest row down, so a common word does not make the database rank a million rows), by relevance
+(bm25 / ts_rank), newest first on ties.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date as date_type
+from typing import Any, Protocol
+
+from django.db import connection
+
+from guazhi.lib import search_postgresql, search_sqlite
+from guazhi.lib.search_text import Term, document_tokens
+
+ENTRY = 0
+WRITING = 1
+SOURCES = 8  # id = object id × SOURCES + source
+CAP = 2000
+
+
+class EntryLike(Protocol):
+    pk: Any
+    secondment_id: Any
+    category_id: Any
+    date: date_type
+    title: str
+    text: str
+    tags: str
+
+
+class WritingLike(Protocol):
+    pk: Any
+    secondment_id: Any
+    kind: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """One index row: what the filters read, and the document's tokens."""
+
+    id: int
+    source: int
+    secondment_id: int
+    category_id: int | None
+    kind: str
+    date: date_type
+    tokens: list[str]
+
+
+def doc_id(source: int, object_id: int) -> int:
+    return int(object_id) * SOURCES + source
+
+
+def source_of(document_id: int) -> tuple[int, int]:
+    """(source, object id) of an index row id."""
+    return document_id % SOURCES, document_id // SOURCES
+
+
+def _backend() -> Any:
+    return search_postgresql if connection.vendor == "postgresql" else search_sqlite
+
+
+def entry_row(entry: EntryLike) -> Row:
+    return Row(
+        id=doc_id(ENTRY, entry.pk),
+        source=ENTRY,
+        secondment_id=entry.secondment_id,
+        category_id=entry.category_id,
+        kind="",
+        date=entry.date,
+        tokens=document_tokens(entry.title, entry.text, entry.tags),
+    )
+
+
+def writing_row(writing: WritingLike, shared_on: date_type) -> Row:
+    return Row(
+        id=doc_id(WRITING, writing.pk),
+        source=WRITING,
+        secondment_id=writing.secondment_id,
+        category_id=None,
+        kind=writing.kind,
+        date=shared_on,
+        tokens=document_tokens(writing.title, writing.text),
+    )
+
+
+def write(rows: Sequence[Row]) -> None:
+    """Insert or replace these rows (in the caller's transaction)."""
+    if rows:
+        with connection.cursor() as cursor:
+            _backend().write(cursor, rows)
+
+
+def index_entries(entries: Iterable[EntryLike]) -> None:
+    """Index new or edited ledger entries: the ledger actions call this in their transaction."""
+    write([entry_row(e) for e in entries])
+
+
+def index_writing(writing: WritingLike, shared_on: date_type) -> None:
+    write([writing_row(writing, shared_on)])
+
+
+def remove(source: int, object_ids: Iterable[int]) -> None:
+    ids = [doc_id(source, pk) for pk in object_ids]
+    if ids:
+        with connection.cursor() as cursor:
+            _backend().delete(cursor, ids)
+
+
+def clear() -> None:
+    """Empty the index (the rebuild command, before writing every row again)."""
+    with connection.cursor() as cursor:
+        _backend().clear(cursor)
+
+
+@dataclass(frozen=True)
+class Hits:
+    """Matching index row ids, best first (at most CAP), and whether the cap was reached."""
+
+    ids: list[int]
+    capped: bool
+
+
+def search(terms: list[Term], *, where: Sequence[tuple[str, Sequence[Any]]]) -> Hits:
+    """The newest CAP rows matching every term and every `where` condition (SQL on the index
+    row `d`: `d.secondment_id`, `d.category_id`, `d.kind`, `d.id`), ranked by relevance."""
+    if not terms:
+        return Hits([], False)
+    sql = " AND ".join(f"({clause})" for clause, _ in where) or "1=1"
+    params = [p for _, ps in where for p in ps]
+    with connection.cursor() as cursor:
+        ids = _backend().search(cursor, terms, sql, params, CAP)
+    return Hits(ids, capped=len(ids) >= CAP)
