@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "guazhi.jobs",
     "guazhi.writings",
     "guazhi.similarity",
+    "guazhi.library",
+    "guazhi.search",
 ]
 
 MIDDLEWARE = [
