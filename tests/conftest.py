@@ -26,6 +26,13 @@ def immediate_tasks(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def originality_dir(settings, tmp_path):
+    """The originality index of every test lives in its own temporary directory."""
+    settings.GUAZHI_ORIGINALITY_DIR = tmp_path / "originality"
+    return settings.GUAZHI_ORIGINALITY_DIR
+
+
 @pytest.fixture
 def units(db):
     city = Unit.objects.create(name="青川市", kind=UnitKind.CITY)
