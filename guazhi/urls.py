@@ -16,6 +16,7 @@ urlpatterns = [
     path("projects/", include("guazhi.projects.urls")),
     path("fieldwork/", include("guazhi.contacts.urls")),
     path("writings/", include("guazhi.writings.urls")),
+    path("similarity/", include("guazhi.similarity.urls")),
 ]
 
 handler400 = "guazhi.errors.bad_request"
