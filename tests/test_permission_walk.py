@@ -294,6 +294,32 @@ CASES: list[Case] = [
     Case("writings:version_detail", only(ADMIN, HOST, HOME, CADRE), target="version_a"),
     Case("writings:version_detail", only(ADMIN, OTHER_CADRE), target="version_b"),
     Case("writings:version_detail", only(CADRE), target="version_draft_a"),
+    # --- Originality reports: the author, the host liaison who decides the writing and the
+    # admin; the cohort table and the reference corpus: the admin only.
+    Case("similarity:cohort_list", only(ADMIN)),
+    Case("similarity:cohort_export", only(ADMIN)),
+    Case("similarity:report_detail", only(ADMIN, HOST, CADRE), target="report_a"),
+    Case("similarity:report_detail", only(ADMIN, OTHER_CADRE), target="report_b"),
+    Case("similarity:report_status", only(ADMIN, HOST, CADRE), target="report_a"),
+    Case("similarity:report_status", only(ADMIN, OTHER_CADRE), target="report_b"),
+    Case("similarity:report_compare", only(ADMIN, HOST, CADRE), target="report_a"),
+    Case("similarity:report_docx", only(ADMIN, HOST, CADRE), target="report_a"),
+    # PDF through LibreOffice; without it the page comes back with a message.
+    Case("similarity:report_pdf", only(ADMIN, HOST, CADRE, status=(OK, FOUND)), target="report_a"),
+    Case(
+        "similarity:report_retry",
+        only(ADMIN, HOST, CADRE, status=FOUND),
+        target="report_failed_a",
+        method="POST",
+    ),
+    Case("similarity:version_report", only(ADMIN, HOST, CADRE, status=FOUND), target="version_a"),
+    Case("similarity:version_report", only(ADMIN, OTHER_CADRE, status=FOUND), target="version_b"),
+    Case("similarity:reference_list", only(ADMIN)),
+    Case("similarity:reference_upload", only(ADMIN)),
+    Case("similarity:reference_detail", only(ADMIN), target="reference"),
+    Case(
+        "similarity:reference_delete", only(ADMIN, status=FOUND), target="reference", method="POST"
+    ),
 ]
 
 
@@ -432,6 +458,7 @@ def world(
     targets["version_b"] = writing_b.versions.get().pk
     targets["version_draft_a"] = draft_a.versions.get().pk
     targets["writing_requirement"] = cohort.writing_requirements.first().pk
+    targets.update(_similarity_targets(writing_a, writing_b, programme_admin))
     targets["job"] = _finished_job(programme_admin).pk
     targets["ledger_import"] = Job.objects.create(
         user=programme_admin,
@@ -441,6 +468,59 @@ def world(
         params={"state": "rejected", "file_name": "纪实.xlsx", "rows": [], "report": []},
     ).pk
     return users, targets
+
+
+def _similarity_targets(writing_a, writing_b, admin: User) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """Reports of both writings (writing_a's copies a passage of writing_b's), a failed report
+    of a second version of writing_a, and a reference text."""
+    from guazhi.similarity.models import ReferenceText, Report
+    from guazhi.writings.models import WritingVersion
+
+    version_a, version_b = writing_a.versions.get(), writing_b.versions.get()
+    passage = {
+        "start": 0,
+        "end": 8,
+        "source_id": f"v{version_b.pk}",
+        "source_start": 0,
+        "source_end": 8,
+        "similarity": 1.0,
+        "common": False,
+    }
+    done = {
+        "status": "done",
+        "progress": 100,
+        "chars": 20,
+        "copy_ratio": 0.4,
+        "copy_ratio_excluding_common": 0.4,
+        "max_source_ratio": 0.4,
+    }
+    report_a = Report.objects.create(
+        version=version_a, writing=writing_a, is_current=False, passages=[passage], **done
+    )
+    report_b = Report.objects.create(version=version_b, writing=writing_b, **done)
+    second = WritingVersion.objects.create(
+        writing=writing_a,
+        number=2,
+        title=writing_a.title,
+        text=writing_a.text,
+        source="editor",
+        is_submission=True,
+        created_by=version_a.created_by,
+    )
+    failed = Report.objects.create(version=second, writing=writing_a, status="failed")
+    reference = ReferenceText.objects.create(
+        title="挂职干部心得体会范文",
+        text="范文正文" * 20,
+        chars=80,
+        sha256="1" * 64,
+        uploaded_by=admin,
+    )
+    return {
+        "report_a": report_a.pk,
+        "report_b": report_b.pk,
+        "report_failed_a": failed.pk,
+        "reference": reference.pk,
+    }
 
 
 def _finished_job(user: User):  # type: ignore[no-untyped-def]
