@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "guazhi.similarity",
     "guazhi.library",
     "guazhi.search",
+    "guazhi.assessment",
 ]
 
 MIDDLEWARE = [
