@@ -17,4 +17,7 @@ from __future__ import annotations
 
 def on_submitted(version_id: int) -> None:
     """Called once per submission, after commit, with the frozen version's primary key."""
-    return None
+    # Imported here: the similarity app stands above writings and imports its models.
+    from guazhi.similarity.checking import enqueue
+
+    enqueue(version_id)
