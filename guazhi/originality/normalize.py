@@ -136,18 +136,44 @@ def _script_table() -> np.ndarray:
     return table
 
 
-def fold_script(text: str) -> str:
-    """``text`` with traditional characters folded to simplified, same length and offsets."""
-    raw = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    folded = _script_table()[raw]
-    if np.array_equal(folded, raw):
+@cache
+def _traditional_table() -> np.ndarray:
+    table = np.zeros(_TABLE_SIZE, dtype=bool)
+    table[[ord(ch) for ch in script_chars()]] = True
+    table.flags.writeable = False
+    return table
+
+
+def fold_script(text: str, raw: np.ndarray | None = None) -> str:
+    """``text`` with traditional characters folded to simplified, same length and offsets
+    (``raw``: its codepoints, when the caller has them)."""
+    if raw is None:
+        raw = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if not _traditional_table()[raw].any():  # a byte table: the common case stays cheap
         return text
+    folded = _script_table()[raw]
     return folded.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
 
 
+_BASE = np.uint64(0x100000001B3)
+
+
 def _bigram_hash(first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    mixed = (first.astype(np.uint32) * np.uint32(0x9E3779B1)) ^ second.astype(np.uint32)
-    return mixed >> np.uint32(32 - _BIGRAM_BITS)
+    # 32-bit arithmetic: this runs over every character of every document
+    mixed = (first * np.uint32(0x9E3779B1)) ^ (second * np.uint32(0x85EBCA6B))
+    return (mixed * np.uint32(0xC2B2AE35)) >> np.uint32(32 - _BIGRAM_BITS)
+
+
+def _hash_strings(phrases: list[str]) -> np.ndarray:
+    """The polynomial hash ``_Phrases.apply`` computes on the stream, for whole strings."""
+    hashes = np.zeros(len(phrases), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for i, phrase in enumerate(phrases):
+            h = np.uint64(0)
+            for c in phrase:
+                h = h * _BASE + np.uint64(ord(c))
+            hashes[i] = h
+    return hashes
 
 
 class _Phrases:
@@ -155,8 +181,9 @@ class _Phrases:
 
     Each phrase of a class becomes the class's shortest member; the replacement takes the
     original offsets of the phrase's first characters, so offsets stay strictly increasing and
-    passages are still reported on the original text. Only positions whose first two stream
-    characters hash into a bitmap of the phrases' first bigrams are looked at in Python.
+    passages are still reported on the original text. Finding them is vectorised: positions
+    whose first two characters hash into a bitmap of the phrases' first bigrams, then at those
+    the hash of the next L characters for every phrase length L; Python sees only true hits.
     """
 
     def __init__(self, table: np.ndarray) -> None:
@@ -165,44 +192,96 @@ class _Phrases:
             return "".join(chr(c) for c in codes.tolist() if c)
 
         self.map = phrase_classes(fold)
-        self.max_len = max((len(p) for p in self.map), default=0)
         self.bitmap = np.zeros(1 << _BIGRAM_BITS, dtype=bool)
-        firsts = [(ord(p[0]), ord(p[1])) for p in self.map]
-        if firsts:
-            pairs = np.array(firsts, dtype=np.uint32)
-            self.bitmap[_bigram_hash(pairs[:, 0], pairs[:, 1])] = True
+        by_len: dict[int, list[str]] = {}
+        for phrase in self.map:
+            by_len.setdefault(len(phrase), []).append(phrase)
+        rep_len = max((len(r) for r in self.map.values()), default=1)
+        self.max_len = max(by_len, default=0)
+        # For each length L: the sorted hashes of the phrases' L-character prefixes (a position
+        # whose first L characters are no prefix is dropped), and of the phrases of length L
+        # with, row for row, their replacement padded to rep_len.
+        self.prefixes: dict[int, np.ndarray] = {}
+        self.tables: dict[int, tuple[np.ndarray, int]] = {}  # length -> hashes, first row
+        ordered: list[str] = []
+        for length in range(2, self.max_len + 1):
+            longer = [p[:length] for p in self.map if len(p) >= length]
+            self.prefixes[length] = np.unique(_hash_strings(longer))
+            phrases = by_len.get(length, [])
+            if not phrases:
+                continue
+            rows = np.array([[ord(c) for c in p] for p in phrases], dtype=np.uint32)
+            self.bitmap[_bigram_hash(rows[:, 0], rows[:, 1])] = True
+            hashes = _hash_strings(phrases)
+            order = np.argsort(hashes)
+            self.tables[length] = (hashes[order], len(ordered))
+            ordered.extend(phrases[i] for i in order.tolist())
+        self.reps = np.zeros((len(ordered), rep_len), dtype=np.uint32)
+        self.sizes = np.zeros(len(ordered), dtype=np.int64)
+        for row, phrase in enumerate(ordered):
+            rep = self.map[phrase]
+            self.reps[row, : len(rep)] = [ord(c) for c in rep]
+            self.sizes[row] = len(rep)
 
     def apply(
-        self, text: str, codes: np.ndarray, offsets: np.ndarray
+        self, raw: np.ndarray, codes: np.ndarray, offsets: np.ndarray, *, batch: bool
     ) -> tuple[np.ndarray, np.ndarray]:
-        if codes.shape[0] < 2 or not self.map:
+        """``batch``: the text joins several documents (index._SEPARATOR, which holds a NUL);
+        no phrase is matched across two of them."""
+        n = codes.shape[0]
+        if n < 2 or not self.map:
             return codes, offsets
-        starts = np.flatnonzero(self.bitmap[_bigram_hash(codes[:-1], codes[1:])])
-        if not starts.shape[0]:
+        cand = np.flatnonzero(self.bitmap[_bigram_hash(codes[:-1], codes[1:])])
+        if not cand.shape[0]:
             return codes, offsets
-        keep: np.ndarray | None = None
-        done = 0
-        for i in starts.tolist():
-            if i < done:
-                continue
-            window = codes[i : i + self.max_len].astype("<u4").tobytes().decode("utf-32-le")
-            for length in range(len(window), 1, -1):
-                rep = self.map.get(window[:length])
-                if rep is not None:
+        found = np.zeros(cand.shape[0], dtype=np.int64)  # phrase length at each candidate
+        row = np.zeros(cand.shape[0], dtype=np.int64)  # its row in reps
+        # Extend the hash of each live candidate one character at a time; a longer phrase
+        # overrides a shorter one at the same position.
+        live = np.arange(cand.shape[0])
+        h = codes[cand].astype(np.uint64)
+        with np.errstate(over="ignore"):
+            for length in range(2, self.max_len + 1):
+                ok = cand[live] + length <= n
+                live, h = live[ok], h[ok]
+                h = h * _BASE + codes[cand[live] + length - 1].astype(np.uint64)
+                prefixes = self.prefixes[length]
+                pos = np.minimum(np.searchsorted(prefixes, h), prefixes.shape[0] - 1)
+                ok = prefixes[pos] == h
+                live, h = live[ok], h[ok]
+                if not live.shape[0]:
                     break
-            else:
-                continue
-            # never across two documents of a batch (see index._SEPARATOR)
-            if "\x00" in text[int(offsets[i]) : int(offsets[i + length - 1])]:
-                continue
-            if keep is None:
-                codes, keep = codes.copy(), np.ones(codes.shape[0], dtype=bool)
-            codes[i : i + len(rep)] = [ord(c) for c in rep]
-            keep[i + len(rep) : i + length] = False
-            done = i + length
-        if keep is None:
+                if length in self.tables:
+                    hashes, first_row = self.tables[length]
+                    pos = np.minimum(np.searchsorted(hashes, h), hashes.shape[0] - 1)
+                    hit = hashes[pos] == h
+                    found[live[hit]], row[live[hit]] = length, first_row + pos[hit]
+        hits = np.flatnonzero(found)
+        if not hits.shape[0]:
             return codes, offsets
-        return codes[keep], offsets[keep]
+        starts, lengths, rows = cand[hits], found[hits], row[hits]
+        # never across two documents of a batch (index._SEPARATOR holds a NUL)
+        if batch:
+            nul = np.cumsum(raw == 0)
+            inside = nul[offsets[starts + lengths - 1]] == nul[offsets[starts]]
+            starts, lengths, rows = starts[inside], lengths[inside], rows[inside]
+        # overlapping phrases: the leftmost wins (a few hits per page, so a plain loop)
+        chosen, done = [], 0
+        for k, (i, length) in enumerate(zip(starts.tolist(), lengths.tolist(), strict=True)):
+            if i >= done:
+                chosen.append(k)
+                done = i + length
+        starts, lengths, rows = starts[chosen], lengths[chosen], rows[chosen]
+        sizes = self.sizes[rows]
+        codes = codes.copy()
+        written = np.arange(self.reps.shape[1]) < sizes[:, None]  # (hits, rep_len)
+        codes[(starts[:, None] + np.arange(self.reps.shape[1]))[written]] = self.reps[rows][written]
+        span = np.arange(int(lengths.max()))
+        dropped = (span < lengths[:, None]) & (span >= sizes[:, None])
+        if not dropped.any():
+            return codes, offsets
+        drop = (starts[:, None] + span)[dropped]
+        return np.delete(codes, drop), np.delete(offsets, drop)
 
 
 @cache
@@ -260,15 +339,15 @@ class Normalizer:
             "data": data_version() if self.config.fold else "",
         }
 
-    def pattern_text(self, text: str) -> str:
+    def pattern_text(self, text: str, raw: np.ndarray | None = None) -> str:
         """The text patterns (boilerplate, quotations) are matched on: same offsets."""
-        return fold_script(text) if self.config.fold else text
+        return fold_script(text, raw) if self.config.fold else text
 
     def __call__(self, text: str) -> Normalized:
         raw = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         mapped = self._table[raw]
         if self._drop_res:
-            plain = self.pattern_text(text)
+            plain = self.pattern_text(text, raw)
             for literal, pattern in self._drop_res:
                 if literal in plain:
                     for m in pattern.finditer(plain):
@@ -276,7 +355,7 @@ class Normalizer:
         offsets = np.flatnonzero(mapped).astype(np.int32)
         codes = mapped[offsets]
         if self._phrases is not None:
-            codes, offsets = self._phrases.apply(text, codes, offsets)
+            codes, offsets = self._phrases.apply(raw, codes, offsets, batch="\x00" in text)
         return Normalized(codes=codes, offsets=offsets, original_length=len(text))
 
 

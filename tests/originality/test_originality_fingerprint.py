@@ -84,6 +84,9 @@ def test_batch_fingerprints_equal_one_document_at_a_time():
         "下面是小编为大家整理的范文，供大家参考。\n" + synthetic(2, 500),
         synthetic(3, 700) + "##paidend##",
         "X" + synthetic(4, 40) + "\n",
+        # a regional phrase split over two documents (資|訊) is no phrase of either
+        synthetic(5, 300) + "推進資",
+        "訊化建設" + synthetic(6, 300) + "，使用印表機",
     ]
     hashes, docs, packed = fingerprint_batch(normalizer(), texts, Params())
     for d, text in enumerate(texts):

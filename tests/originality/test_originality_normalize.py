@@ -71,3 +71,27 @@ def test_configurable_patterns():
 def test_empty_and_all_punctuation_texts():
     assert len(normalizer()("")) == 0
     assert len(normalizer()("，。！？  \n")) == 0
+
+
+def test_traditional_script_and_regional_phrases_fold_to_simplified():
+    served = "加強資訊化建設，推進軟體產業發展，購置印表機和滑鼠"
+    norm = normalizer()(served)
+    assert norm.text == normalizer()("加强信息化建设，推进软件产业发展，购置打印机和鼠标").text
+    # a phrase takes the offsets of its first characters: 印表機 (3) -> 打印机 (3),
+    # 滑鼠 (2) -> 鼠标 (2); offsets still point into the served text, strictly increasing
+    assert np.all(np.diff(norm.offsets) > 0)
+    assert served[norm.offsets[-1]] == "鼠"
+
+
+def test_a_shorter_regional_phrase_keeps_the_first_offsets():
+    norm = normalizer()("加大記憶體投入")  # 記憶體 (3) -> 内存 (2)
+    assert norm.text == normalizer()("加大内存投入").text
+    assert norm.offsets.tolist() == [0, 1, 2, 3, 5, 6]
+
+
+def test_look_alikes_numerals_and_invisible_characters():
+    assert normalizer()("二〇二四年").text == normalizer()("2024年").text == "2024年"
+    assert normalizer()("二零二四年").text == normalizer()("二○二四年").text == "2024年"
+    assert normalizer()("⻓江⼤桥ロ岸").text == "长江大桥口岸"
+    assert normalizer()("脱\u200b贫\u00ad攻\ufeff坚\ufe00").text == "脱贫攻坚"
+    assert normalizer()("𝟐𝟎𝟐𝟒ＡＩ①").text == "2024ai1"
