@@ -37,6 +37,7 @@ from guazhi.ledger.models import (
     FigureField,
     RevisionAction,
 )
+from guazhi.lib import search_index
 from guazhi.roster.models import Secondment, SecondmentStatus, Unit
 
 CONFLICT_MESSAGE = "这条纪实已被他人修改（或已被确认、退回）。请刷新页面，查看最新内容后再操作。"
@@ -224,6 +225,7 @@ def create_entry(
             )
             _write_figures(entry, figures)
             tallies.record_change(None, tallies.contribution(entry, figures))
+            search_index.index_entries([entry])
             after = _snapshot(entry, _figures_display(figures))
             _revision(entry=entry, action=RevisionAction.CREATE, actor=actor, changes=after)
             record(event=Event.CREATE, user=actor, ip=ip, obj=entry, after=after)
@@ -290,6 +292,7 @@ def update_entry(
     locked.version += 1
     locked.save(update_fields=update_fields)
     tallies.record_change(counted_before, tallies.contribution(locked, figures))
+    search_index.index_entries([locked])
 
     after = _snapshot(locked, _figures_display(figures))
     diff = {k: [before[k], after[k]] for k in after if before[k] != after[k]}

@@ -27,6 +27,7 @@ from guazhi.ledger.models import (
     FigureField,
     RevisionAction,
 )
+from guazhi.lib import search_index
 from guazhi.roster.models import Secondment, Unit
 
 # --- Phase 1 kept: the upload as a job ------------------------------------------------------------
@@ -169,6 +170,7 @@ def commit_ledger_import(*, actor: User, ip: str, job: Job) -> int:
             ],
             batch_size=500,
         )
+        search_index.index_entries(entries)
         EntryFigure.objects.bulk_create(
             [
                 EntryFigure(entry=entry, field_id=int(pk), value=Decimal(value))
