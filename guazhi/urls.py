@@ -16,6 +16,8 @@ urlpatterns = [
     path("projects/", include("guazhi.projects.urls")),
     path("fieldwork/", include("guazhi.contacts.urls")),
     path("writings/", include("guazhi.writings.urls")),
+    path("library/", include("guazhi.library.urls")),
+    path("search/", include("guazhi.search.urls")),
     path("similarity/", include("guazhi.similarity.urls")),
 ]
 
