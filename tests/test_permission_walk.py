@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from guazhi.accounts.models import Role, User
 from guazhi.jobs.models import Job
 from guazhi.roster.models import Cohort, RosterImport, RosterImportStatus, Unit
+from tests.library.library_helpers import library_targets
 
 ANONYMOUS = "anonymous"
 ADMIN = "programme_admin"
@@ -320,6 +321,27 @@ CASES: list[Case] = [
     Case(
         "similarity:reference_delete", only(ADMIN, status=FOUND), target="reference", method="POST"
     ),
+    # --- Shared library (交流): the cohort's cadres read and comment, liaisons read within
+    # their scope, the author shares an accepted writing and withdraws it, the admin moderates.
+    Case("library:share_list", only(*BUSINESS)),
+    Case("library:moderation", only(ADMIN)),
+    Case(
+        "library:share_create",
+        only(CADRE, status=FOUND),
+        target="writing_accepted_a",
+        method="POST",
+    ),
+    Case("library:share_detail", only(*BUSINESS), target="share_a"),
+    Case("library:share_withdraw", only(CADRE, status=FOUND), target="share_a", method="POST"),
+    # An empty comment shows the page again with the error.
+    Case("library:comment_add", only(CADRE, OTHER_CADRE), target="share_a", method="POST"),
+    Case(
+        "library:comment_delete", only(OTHER_CADRE, status=FOUND), target="comment_a", method="POST"
+    ),
+    Case("library:comment_hide", only(ADMIN, status=FOUND), target="comment_a", method="POST"),
+    Case("library:comment_restore", only(ADMIN, status=FOUND), target="comment_a", method="POST"),
+    # --- Full-text search: every business role, over what each may see.
+    Case("search:search", only(*BUSINESS)),
 ]
 
 
@@ -467,6 +489,7 @@ def world(
         status="failed",
         params={"state": "rejected", "file_name": "纪实.xlsx", "rows": [], "report": []},
     ).pk
+    targets.update(library_targets(cadre_a, cadre_user, other_cadre_user))
     return users, targets
 
 
