@@ -20,6 +20,7 @@ from .normalize import (
     normalize,
     normalizer_for,
 )
+from .store import OriginalityStore, StoreBusy
 
 __all__ = [
     "DEFAULT_BOILERPLATE",
@@ -31,8 +32,10 @@ __all__ = [
     "NormalizeConfig",
     "Normalizer",
     "OriginalityIndex",
+    "OriginalityStore",
     "Params",
     "Passage",
+    "StoreBusy",
     "normalize",
     "normalizer_for",
 ]
