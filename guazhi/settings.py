@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "guazhi.library",
     "guazhi.search",
     "guazhi.assessment",
+    "guazhi.evaluation",
 ]
 
 MIDDLEWARE = [
@@ -193,6 +194,17 @@ GUAZHI_ORIGINALITY_DIR = Path(os.environ.get("GUAZHI_ORIGINALITY_DIR", DATA_DIR 
 # RED_ABOVE amber, above it red (docs/similarity.md).
 GUAZHI_SIMILARITY_AMBER_FROM = envint("GUAZHI_SIMILARITY_AMBER_FROM", 15)
 GUAZHI_SIMILARITY_RED_ABOVE = envint("GUAZHI_SIMILARITY_RED_ABOVE", 30)
+
+# --- Democratic evaluation (民主测评) ---------------------------------------------------------
+# Ballot codes are stored as HMAC digests under this key (derived from SECRET_KEY when unset);
+# changing it makes every code issued so far unusable (docs/evaluation.md).
+GUAZHI_EVALUATION_KEY = os.environ.get("GUAZHI_EVALUATION_KEY", "")
+# No round may show a rater group's results with fewer ballots than this.
+GUAZHI_EVALUATION_MIN_BALLOTS_FLOOR = envint("GUAZHI_EVALUATION_MIN_BALLOTS_FLOOR", 5)
+# Wrong codes allowed per client address, and per round, in each window of minutes.
+GUAZHI_EVALUATION_FAILURES_PER_ADDRESS = envint("GUAZHI_EVALUATION_FAILURES_PER_ADDRESS", 20)
+GUAZHI_EVALUATION_FAILURES_PER_ROUND = envint("GUAZHI_EVALUATION_FAILURES_PER_ROUND", 100)
+GUAZHI_EVALUATION_WINDOW_MINUTES = envint("GUAZHI_EVALUATION_WINDOW_MINUTES", 15)
 
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
