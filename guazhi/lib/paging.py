@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 class IdFirstPaginator(Paginator):
     def __init__(self, object_list: QuerySet[Any], per_page: int, *, count: int | None = None):
         super().__init__(object_list, per_page)
+        self.queryset = object_list  # typed: Paginator's own attribute is any sequence
         if count is not None:
             self.__dict__["count"] = count  # Paginator.count is a cached_property
 
