@@ -25,6 +25,6 @@ class IdFirstPaginator(Paginator):
     def page(self, number: Any) -> Page:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
-        rows = self.object_list.filter(pk__in=ids)
+        ids = list(self.queryset.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        rows = self.queryset.filter(pk__in=ids)
         return Page(rows, number, self)
