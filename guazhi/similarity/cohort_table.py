@@ -19,7 +19,7 @@ from guazhi.writings.models import WritingKind
 
 # sort key → ordering (ties broken by pk, so pages are stable)
 SORTS = {
-    "cadre": "writing__secondment__cadre__name",
+    "cadre": "writing__secondment__cadre__name_pinyin",
     "cohort": "writing__secondment__cohort__name",
     "kind": "writing__kind",
     "title": "version__title",
