@@ -19,6 +19,8 @@ urlpatterns = [
     path("library/", include("guazhi.library.urls")),
     path("search/", include("guazhi.search.urls")),
     path("similarity/", include("guazhi.similarity.urls")),
+    path("evaluation/", include("guazhi.evaluation.urls")),
+    path("vote/", include("guazhi.evaluation.urls_ballot")),
 ]
 
 handler400 = "guazhi.errors.bad_request"
