@@ -29,7 +29,7 @@ def reports(submit, cadre_user, other_cadre_user):
 
 def _rows(html: str) -> list[str]:
     body = html.split("<tbody>")[1].split("</tbody>")[0]
-    return [row for row in body.split("<tr>")[1:]]
+    return body.split("<tr>")[1:]
 
 
 def test_the_table_lists_filters_and_sorts(reports, programme_admin, client_for):
