@@ -342,6 +342,36 @@ CASES: list[Case] = [
     Case("library:comment_restore", only(ADMIN, status=FOUND), target="comment_a", method="POST"),
     # --- Full-text search: every business role, over what each may see.
     Case("search:search", only(*BUSINESS)),
+    # --- Assessment: the admin keeps schemes, runs periods and exports; the cadre writes their
+    # self-assessment, the host liaison of the unit (or the admin) scores, the home liaison
+    # comments; before publication the scores and result are the admin's and the host's only.
+    Case("assessment:index", only(*BUSINESS)),
+    Case("assessment:scheme_create", only(ADMIN)),
+    Case("assessment:scheme_detail", only(ADMIN), target="scheme"),
+    Case("assessment:scheme_edit", only(ADMIN), target="scheme"),
+    Case("assessment:scheme_indicators", only(ADMIN), target="scheme"),
+    Case("assessment:scheme_copy", only(ADMIN, status=FOUND), target="scheme", method="POST"),
+    Case("assessment:period_create", only(ADMIN), target="scheme"),
+    Case("assessment:period_detail", only(ADMIN, HOST, HOME), target="period"),
+    # Unscored forms: publishing is refused with a message (a redirect back).
+    Case("assessment:period_publish", only(ADMIN, status=FOUND), target="period", method="POST"),
+    Case(
+        "assessment:period_add_missing", only(ADMIN, status=FOUND), target="period", method="POST"
+    ),
+    Case("assessment:period_workbook", only(ADMIN), target="period"),
+    Case("assessment:period_forms", only(ADMIN, status=FOUND), target="period", method="POST"),
+    Case("assessment:assessment_detail", only(ADMIN, HOST, HOME, CADRE), target="assessment_a"),
+    Case("assessment:assessment_detail", only(ADMIN, OTHER_CADRE), target="assessment_b"),
+    Case("assessment:assessment_self", only(CADRE), target="assessment_a"),
+    Case("assessment:assessment_self", only(OTHER_CADRE), target="assessment_b"),
+    Case("assessment:assessment_score", only(ADMIN, HOST), target="assessment_a"),
+    Case("assessment:assessment_score", only(ADMIN), target="assessment_b"),
+    Case("assessment:assessment_home", only(HOME), target="assessment_a"),
+    Case("assessment:assessment_home", {}, target="assessment_b"),
+    Case("assessment:appraisal_docx", only(ADMIN, HOST), target="assessment_a"),
+    Case("assessment:appraisal_docx", only(ADMIN), target="assessment_b"),
+    # PDF: the file, or back to the form with a message where LibreOffice is missing.
+    Case("assessment:appraisal_pdf", only(ADMIN, HOST, status=(OK, FOUND)), target="assessment_a"),
 ]
 
 
@@ -490,6 +520,9 @@ def world(
         params={"state": "rejected", "file_name": "纪实.xlsx", "rows": [], "report": []},
     ).pk
     targets.update(library_targets(cadre_a, cadre_user, other_cadre_user))
+    from tests.assessment.assessment_helpers import walk_targets
+
+    targets.update(walk_targets(cohort, cadre_a, cadre_b))
     return users, targets
 
 
