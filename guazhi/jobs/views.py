@@ -3,6 +3,8 @@ result. Only the user who started a job sees it: for everyone else it does not e
 
 from __future__ import annotations
 
+import mimetypes
+
 from django.conf import settings
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -79,7 +81,8 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
         path.open("rb"),
         as_attachment=True,
         filename=job.result_name,
-        content_type=XLSX_CONTENT_TYPE,
+        # Most results are workbooks; batch exports of documents are .zip files.
+        content_type=mimetypes.guess_type(job.result_name)[0] or XLSX_CONTENT_TYPE,
     )
     response["Cache-Control"] = "no-store"
     return response
