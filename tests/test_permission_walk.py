@@ -342,6 +342,38 @@ CASES: list[Case] = [
     Case("library:comment_restore", only(ADMIN, status=FOUND), target="comment_a", method="POST"),
     # --- Full-text search: every business role, over what each may see.
     Case("search:search", only(*BUSINESS)),
+    # --- Democratic evaluation: the admin and the host liaison of the unit run rounds; nobody
+    # else sees them. The ballot is public (no login) and decided by the code typed.
+    Case("evaluation:round_list", only(ADMIN, HOST)),
+    Case("evaluation:round_create", only(ADMIN, HOST)),
+    Case("evaluation:round_detail", only(ADMIN, HOST), target="round_a"),
+    Case("evaluation:round_detail", only(ADMIN), target="round_b"),
+    Case("evaluation:round_slips", only(ADMIN, HOST), target="round_a"),
+    Case("evaluation:round_slips", only(ADMIN), target="round_b"),
+    # A closed round prints no more slips and lists no more codes.
+    Case("evaluation:round_slips", {}, target="round_closed_a"),
+    Case("evaluation:round_codes_export", only(ADMIN, HOST), target="round_a"),
+    Case("evaluation:round_codes_export", {}, target="round_closed_a"),
+    Case("evaluation:round_void", only(ADMIN, HOST, status=FOUND), target="round_a", method="POST"),
+    Case("evaluation:round_void", only(ADMIN, status=FOUND), target="round_b", method="POST"),
+    Case(
+        "evaluation:round_add_codes",
+        only(ADMIN, HOST, status=FOUND),
+        target="round_a",
+        method="POST",
+    ),
+    # Without the form's version nothing closes: back to the round with a message.
+    Case(
+        "evaluation:round_close", only(ADMIN, HOST, status=FOUND), target="round_a", method="POST"
+    ),
+    Case("evaluation:round_close", only(ADMIN, status=FOUND), target="round_b", method="POST"),
+    Case("evaluation:round_close", {}, target="round_closed_a", method="POST"),
+    # Results only once closed: an open round sends its runners back to it.
+    Case("evaluation:round_results", only(ADMIN, HOST, status=FOUND), target="round_a"),
+    Case("evaluation:round_results", only(ADMIN, HOST), target="round_closed_a"),
+    Case("vote:ballot", only(*ROLES), kwargs={"key": "WALK23"}),
+    # A submission without a code is refused (400) whoever sends it.
+    Case("vote:submit", only(*ROLES, status=400), kwargs={"key": "WALK23"}, method="POST"),
     # --- Assessment: the admin keeps schemes, runs periods and exports; the cadre writes their
     # self-assessment, the host liaison of the unit (or the admin) scores, the home liaison
     # comments; before publication the scores and result are the admin's and the host's only.
@@ -520,6 +552,9 @@ def world(
         params={"state": "rejected", "file_name": "纪实.xlsx", "rows": [], "report": []},
     ).pk
     targets.update(library_targets(cadre_a, cadre_user, other_cadre_user))
+    from tests.evaluation.evaluation_helpers import walk_targets as evaluation_targets
+
+    targets.update(evaluation_targets(programme_admin, cadre_a, cadre_b))
     from tests.assessment.assessment_helpers import walk_targets
 
     targets.update(walk_targets(cohort, cadre_a, cadre_b))
