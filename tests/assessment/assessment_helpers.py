@@ -62,3 +62,32 @@ def walk_targets(cohort: Cohort, cadre_a, cadre_b) -> dict[str, int]:  # type: i
         "assessment_a": period.assessments.get(secondment=a).pk,
         "assessment_b": period.assessments.get(secondment=b).pk,
     }
+
+
+def extra_cadres(cohort: Cohort, host_unit, home_unit, count: int) -> list[Secondment]:  # type: ignore[no-untyped-def]
+    """`count` more cadres on post at `host_unit`, for ranking and the cap."""
+    from guazhi.lib.identity import id_check_char
+    from guazhi.roster.models import Cadre, SecondmentStatus
+
+    out = []
+    for i in range(count):
+        first17 = f"11010519880{(i % 9) + 1:01d}{(i % 28) + 1:02d}{i:03d}"[:17]
+        cadre = Cadre.objects.create(
+            name=f"测试干部{i + 1}",
+            gender="M" if int(first17[16]) % 2 else "F",
+            birth_date=date(1988, (i % 9) + 1, (i % 28) + 1),
+            id_number=first17 + id_check_char(first17),
+            home_unit=home_unit,
+        )
+        out.append(
+            Secondment.objects.create(
+                cadre=cadre,
+                cohort=cohort,
+                host_unit=host_unit,
+                post="镇长助理",
+                start_date=date(2026, 3, 1),
+                planned_end_date=date(2027, 2, 28),
+                status=SecondmentStatus.ACTIVE,
+            )
+        )
+    return out
