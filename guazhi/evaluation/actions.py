@@ -51,12 +51,14 @@ class BallotRefused(Exception):
     """A code that cannot vote, with the reason in Chinese for the rater. `wrong` is true for
     a code that does not exist (a guess or a typo): only those count against the rate limit."""
 
-    def __init__(self, message: str, *, wrong: bool = False) -> None:
+    def __init__(self, message: str, *, wrong: bool = False, malformed: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.wrong = wrong
+        self.malformed = malformed
 
 
+MALFORMED_CODE = "测评码应为 8 位，由数字 2–9 和字母组成（没有 I、L、O），请核对后重新输入。"
 WRONG_CODE = "测评码不正确，请核对纸条上的 8 位测评码后重新输入。"
 USED_CODE = "这个测评码已经投过票了。每个测评码只能投一次票，已投的票不能修改。"
 VOIDED_CODE = "这个测评码已被作废，不能投票。如有疑问，请联系测评组织人员。"
@@ -323,7 +325,8 @@ def cast_ballot(*, round_: Round, code_text: str, choices: Mapping[int, Choice])
     carry nothing that could join them to the code or to each other."""
     code = codes.normalise(code_text)
     if code is None:
-        raise BallotRefused(WRONG_CODE, wrong=True)
+        # Not a guess at a code (a guess would be well formed): not counted as one.
+        raise BallotRefused(MALFORMED_CODE, malformed=True)
     subjects = set(round_.secondments.values_list("pk", flat=True))
     if set(choices) != subjects:
         raise ValidationError("请对每一位测评对象都作出评价。")
@@ -408,7 +411,8 @@ def check_code(*, round_: Round, code_text: str) -> str:
     only: the ballot form is shown, nothing is marked."""
     code = codes.normalise(code_text)
     if code is None:
-        raise BallotRefused(WRONG_CODE, wrong=True)
+        # Not a guess at a code (a guess would be well formed): not counted as one.
+        raise BallotRefused(MALFORMED_CODE, malformed=True)
     row = Code.objects.filter(round=round_, digest=codes.digest(code)).first()
     if row is None:
         raise BallotRefused(WRONG_CODE, wrong=True)

@@ -62,7 +62,7 @@ def _refused(request: HttpRequest, round_: Round, error: actions.BallotRefused) 
     form = CodeForm(request.POST)
     form.is_valid()
     form.add_error("code", error.message)
-    return _code_page(request, round_, form, status=400 if error.wrong else 409)
+    return _code_page(request, round_, form, status=400 if error.wrong or error.malformed else 409)
 
 
 @login_not_required
