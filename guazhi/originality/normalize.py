@@ -149,10 +149,21 @@ def fold_script(text: str, raw: np.ndarray | None = None) -> str:
     (``raw``: its codepoints, when the caller has them)."""
     if raw is None:
         raw = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    if not _traditional_table()[raw].any():  # a byte table: the common case stays cheap
+    where = np.flatnonzero(_traditional_table()[raw])  # a byte table: cheap when none
+    if not where.shape[0]:
         return text
-    folded = _script_table()[raw]
-    return folded.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
+    if where.shape[0] > 1000:
+        folded = _script_table()[raw]
+        return folded.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
+    # a few traditional characters in a long text: splice them, no full decode
+    reps = _script_table()[raw[where]].tolist()
+    pieces, last = [], 0
+    for i, rep in zip(where.tolist(), reps, strict=True):
+        pieces.append(text[last:i])
+        pieces.append(chr(rep))
+        last = i + 1
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 _BASE = np.uint64(0x100000001B3)
@@ -193,6 +204,7 @@ class _Phrases:
 
         self.map = phrase_classes(fold)
         self.bitmap = np.zeros(1 << _BIGRAM_BITS, dtype=bool)
+        self.first = np.zeros(_TABLE_SIZE, dtype=bool)  # characters that start a phrase
         by_len: dict[int, list[str]] = {}
         for phrase in self.map:
             by_len.setdefault(len(phrase), []).append(phrase)
@@ -212,6 +224,7 @@ class _Phrases:
                 continue
             rows = np.array([[ord(c) for c in p] for p in phrases], dtype=np.uint32)
             self.bitmap[_bigram_hash(rows[:, 0], rows[:, 1])] = True
+            self.first[rows[:, 0]] = True
             hashes = _hash_strings(phrases)
             order = np.argsort(hashes)
             self.tables[length] = (hashes[order], len(ordered))
@@ -231,7 +244,9 @@ class _Phrases:
         n = codes.shape[0]
         if n < 2 or not self.map:
             return codes, offsets
-        cand = np.flatnonzero(self.bitmap[_bigram_hash(codes[:-1], codes[1:])])
+        # two filters: the first character (a byte table), then the hashed first bigram
+        cand = np.flatnonzero(self.first[codes[:-1]])
+        cand = cand[self.bitmap[_bigram_hash(codes[cand], codes[cand + 1])]]
         if not cand.shape[0]:
             return codes, offsets
         found = np.zeros(cand.shape[0], dtype=np.int64)  # phrase length at each candidate
@@ -262,26 +277,29 @@ class _Phrases:
         starts, lengths, rows = cand[hits], found[hits], row[hits]
         # never across two documents of a batch (index._SEPARATOR holds a NUL)
         if batch:
-            nul = np.cumsum(raw == 0)
-            inside = nul[offsets[starts + lengths - 1]] == nul[offsets[starts]]
+            nul = np.flatnonzero(raw == 0)
+            last = offsets[starts + lengths - 1]
+            inside = np.searchsorted(nul, last) == np.searchsorted(nul, offsets[starts])
             starts, lengths, rows = starts[inside], lengths[inside], rows[inside]
-        # overlapping phrases: the leftmost wins (a few hits per page, so a plain loop)
-        chosen, done = [], 0
-        for k, (i, length) in enumerate(zip(starts.tolist(), lengths.tolist(), strict=True)):
-            if i >= done:
-                chosen.append(k)
-                done = i + length
-        starts, lengths, rows = starts[chosen], lengths[chosen], rows[chosen]
+        # overlapping phrases (rare): the leftmost wins
+        if starts.shape[0] > 1 and bool((starts[1:] < (starts + lengths)[:-1]).any()):
+            chosen, done = [], 0
+            for k, (i, size) in enumerate(zip(starts.tolist(), lengths.tolist(), strict=True)):
+                if i >= done:
+                    chosen.append(k)
+                    done = i + size
+            starts, lengths, rows = starts[chosen], lengths[chosen], rows[chosen]
         sizes = self.sizes[rows]
-        codes = codes.copy()
+        # codes is the caller's own fresh array (see Normalizer.__call__): written in place
         written = np.arange(self.reps.shape[1]) < sizes[:, None]  # (hits, rep_len)
         codes[(starts[:, None] + np.arange(self.reps.shape[1]))[written]] = self.reps[rows][written]
         span = np.arange(int(lengths.max()))
         dropped = (span < lengths[:, None]) & (span >= sizes[:, None])
         if not dropped.any():
             return codes, offsets
-        drop = (starts[:, None] + span)[dropped]
-        return np.delete(codes, drop), np.delete(offsets, drop)
+        keep = np.ones(n, dtype=bool)
+        keep[(starts[:, None] + span)[dropped]] = False
+        return codes[keep], offsets[keep]
 
 
 @cache

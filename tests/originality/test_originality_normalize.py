@@ -95,3 +95,10 @@ def test_look_alikes_numerals_and_invisible_characters():
     assert normalizer()("⻓江⼤桥ロ岸").text == "长江大桥口岸"
     assert normalizer()("脱\u200b贫\u00ad攻\ufeff坚\ufe00").text == "脱贫攻坚"
     assert normalizer()("𝟐𝟎𝟐𝟒ＡＩ①").text == "2024ai1"
+
+
+def test_overlapping_regional_phrases_the_leftmost_wins():
+    # 內建 and 建立 overlap in 內建立: OpenCC's rule, the leftmost (longest) phrase first
+    norm = normalizer()("系統內建立即")
+    assert norm.text == normalizer()("系统内置立即").text
+    assert np.all(np.diff(norm.offsets) > 0)
