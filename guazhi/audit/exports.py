@@ -106,3 +106,31 @@ def audited_xlsx(
             after={**(after or {}), "rows": counted.count},
         )
     return data
+
+
+def audited_document(
+    *,
+    actor: Any,
+    ip: str,
+    obj: Any,
+    render: Callable[[], bytes],
+    detail: str,
+    after: dict[str, Any] | None = None,
+) -> bytes:
+    """Render a document (Word, PDF) for a download, then audit-log it: the counterpart of
+    `audited_xlsx` for files of one object.
+
+    Rendering runs outside any transaction (a PDF takes LibreOffice a second or more). A render
+    that raises (LibreOffice missing) hands nothing out, so nothing is recorded.
+    """
+    data = render()
+    with transaction.atomic():
+        record(
+            event=Event.EXPORT,
+            user=actor,
+            ip=ip,
+            obj=obj,
+            detail=detail,
+            after={**(after or {}), "bytes": len(data)},
+        )
+    return data
