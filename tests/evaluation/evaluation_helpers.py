@@ -49,7 +49,9 @@ def vote(round_: Round, code: str, rating: str = "excellent", comment: str = "")
 
 def close(round_: Round, actor: User) -> Round:
     round_.refresh_from_db()
-    return actions.close_round(actor=actor, round_=round_, version=round_.version)
+    actions.close_round(actor=actor, round_=round_, version=round_.version)
+    round_.refresh_from_db()
+    return round_
 
 
 def walk_targets(admin: User, cadre_a: Cadre, cadre_b: Cadre) -> dict[str, int]:
