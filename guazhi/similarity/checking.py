@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from guazhi.similarity import store
@@ -40,6 +40,14 @@ def enqueue(version_id: int) -> Report | None:
     )
     if version is None:
         return None
+    report, created = prepare(version)
+    if created:
+        start(report)
+    return report
+
+
+def prepare(version: WritingVersion) -> tuple[Report, bool]:
+    """The version's report (queued), and whether it was made now."""
     with transaction.atomic():
         report, created = Report.objects.get_or_create(
             version=version, defaults={"writing": version.writing, "message": "排队等待查重"}
@@ -48,9 +56,7 @@ def enqueue(version_id: int) -> Report | None:
         Report.objects.filter(writing=version.writing, is_current=True).exclude(
             pk=report.pk
         ).update(is_current=False)
-    if created:
-        start(report)
-    return report
+    return report, created
 
 
 def start(report: Report) -> None:
@@ -108,14 +114,19 @@ def _compare(report: Report) -> None:
     own_ids = [store.version_id(pk) for pk in own_versions.values_list("pk", flat=True)]
     with store.open_index() as index:
         report.set_progress(30, "正在逐段比对")
-        for doc_id in own_ids:
+        present = {doc_id for doc_id in own_ids if doc_id in index}
+        for doc_id in present:
             index.remove(doc_id)
         result = check_text(index, version.text)
         report.set_progress(80, "正在更新比对库")
+        # Back go the author's writings that were there (as their latest submission) and this
+        # version: not a submission of theirs still waiting for its own check, which would
+        # otherwise be in the index before it and be reported as its own source's copy.
         latest = store.latest_submissions().filter(writing__secondment__cadre_id=cadre_id)
-        index.add_many(
-            (store.version_id(pk), text) for pk, text in latest.values_list("pk", "text")
+        back = latest.filter(
+            Q(writing_id=version.writing_id) | Q(writing__in=[w for w, pk in _writings_of(present)])
         )
+        index.add_many((store.version_id(pk), text) for pk, text in back.values_list("pk", "text"))
         engine = store.engine_info(index)
     report._update(
         status=ReportStatus.DONE,
@@ -129,6 +140,12 @@ def _compare(report: Report) -> None:
         engine=engine,
         finished_at=timezone.now(),
     )
+
+
+def _writings_of(doc_ids: set[str]) -> list[tuple[int, int]]:
+    """(writing id, version id) of the indexed versions among `doc_ids`."""
+    pks = [store.parse_id(d)[1] for d in doc_ids]
+    return list(WritingVersion.objects.filter(pk__in=pks).values_list("writing_id", "pk"))
 
 
 def check_text(index: store.OriginalityIndex, text: str) -> store.CheckResult:

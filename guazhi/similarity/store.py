@@ -127,14 +127,25 @@ def _load_or_build(path: Path) -> OriginalityIndex:
 
 @contextlib.contextmanager
 def open_index(
-    *, timeout: float = LOCK_TIMEOUT, rebuild: bool = False
+    *,
+    timeout: float = LOCK_TIMEOUT,
+    rebuild: bool = False,
+    documents: Iterable[tuple[str, str]] | None = None,
 ) -> Iterator[OriginalityIndex]:
-    """The index, held exclusively; saved when the block ends without an exception."""
+    """The index, held exclusively; saved when the block ends without an exception. With
+    `rebuild` it is built afresh, from `documents` or else from the database."""
     path = index_dir() / "index"
     with _locked(timeout):
-        index = build() if rebuild else _load_or_build(path)
+        index = build(documents) if rebuild else _load_or_build(path)
         yield index
         index.save(path)
+
+
+def reset(documents: Iterable[tuple[str, str]]) -> int:
+    """Replace the index with exactly these documents (the demo checks its writings in the
+    order they were submitted, starting from the reference corpus alone)."""
+    with open_index(rebuild=True, documents=documents) as index:
+        return len(index)
 
 
 def rebuild() -> int:
