@@ -57,6 +57,7 @@ def seed(plan: demo_data.Plan, *, ledger: bool = True) -> dict[str, int]:
         "contacts": 0,
         "problems": 0,
         "writings": 0,
+        "reports": 0,
     }
     units: dict[tuple[str, ...], Unit] = {}
 
@@ -195,6 +196,9 @@ def seed(plan: demo_data.Plan, *, ledger: bool = True) -> dict[str, int]:
         from guazhi.writings.demo_data import seed_writings
 
         created["writings"] = seed_writings(actor=admin)
+        from guazhi.similarity.demo_data import seed_similarity
+
+        created["reports"] = seed_similarity(actor=admin)
     return created
 
 
@@ -214,6 +218,7 @@ def summary(created: dict[str, int]) -> str:
             ("contacts", "包联对象"),
             ("problems", "问题"),
             ("writings", "材料"),
+            ("reports", "查重报告"),
         )
     )
     return f"已载入演示数据（新增{counts}）。 / Demo data loaded.\n"
