@@ -135,7 +135,7 @@ def build_form(assessment: Assessment, user: User) -> AppraisalForm:
         political_status=cadre.get_political_status_display() or "—",
         ethnicity=cadre.ethnicity or "—",
         education=cadre.get_education_display() or "—",
-        home=f"{cadre.home_unit.full_name}{cadre.original_post}",
+        home=f"{cadre.home_unit.name}{cadre.original_post}",
         host=f"{s.host_unit.full_name}{s.post}",
         term=f"{_day(s.start_date)}至{_day(end)}",
         duties="、".join(s.duty_list),
