@@ -199,6 +199,9 @@ def seed(plan: demo_data.Plan, *, ledger: bool = True) -> dict[str, int]:
         from guazhi.similarity.demo_data import seed_similarity
 
         created["reports"] = seed_similarity(actor=admin)
+        from guazhi.assessment.demo_data import seed_assessment
+
+        created["assessments"] = seed_assessment(actor=admin)
     return created
 
 
