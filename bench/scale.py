@@ -7,7 +7,8 @@ query counts, a 100k-row export and a bounded load phase, on SQLite or PostgreSQ
         .venv/bin/python bench/scale.py --db postgres --scale 0.01   # an EMPTY database
 
 Scale 1 is 20,000 cadres, 200 host units, 5,000,000 ledger entries with figures, 50,000
-milestones (bench/scale_data.py); 0.1 a tenth. The parent runs one child per scale
+milestones, 500,000 writings (a third shared) and the search index over entries and shared
+writings (bench/scale_data.py); 0.1 a tenth. Search pages are named `search_…`. The parent runs one child per scale
 (`--scale 0.01,0.1`), each with its own data directory (SQLite) or the database of DATABASE_URL
 (PostgreSQL: one scale per empty database). The child generates, counts queries per page
 in-process (Django's test Client and CaptureQueriesContext), starts gunicorn (`--workers`, 2 by
@@ -112,6 +113,7 @@ def _ids() -> dict[str, object]:
             Entry.objects.order_by("-date").values_list("date", flat=True)[EXPORT_ROWS - 1]
         ).isoformat()
     return {
+        **_search_ids(secondment.cohort_id),
         "secondment": secondment.pk,
         "entry": entry.pk,
         "filters": filters,
@@ -133,6 +135,45 @@ def _pages(ids: dict[str, object]) -> dict[str, tuple[str, str]]:
         "home_home": ("home", "/"),
         "home_cadre": ("cadre", "/"),
         "entry_detail": ("admin", f"/ledger/{ids['entry']}/"),
+        **_search_pages(ids),
+    }
+
+
+# Search (issue 8): a common two-character word, a four-character phrase, a rare term (planted
+# by scale_data in every 1,000th writing), with and without filters, as the admin (everything),
+# a host liaison (one county) and a cadre (own ledger and the cohort's shared writings).
+SEARCH_COMMON = "企业"
+SEARCH_PHRASE = "营商环境"
+
+
+def _search_ids(cohort: int) -> dict[str, object]:
+    from urllib.parse import quote
+
+    from scale_data import RARE_TERM
+
+    from guazhi.ledger.models import Category
+
+    return {
+        "search_category": Category.objects.get(name="企业帮扶").pk,
+        "search_cohort": cohort,
+        "q_common": quote(SEARCH_COMMON),
+        "q_phrase": quote(SEARCH_PHRASE),
+        "q_rare": quote(RARE_TERM),
+    }
+
+
+def _search_pages(ids: dict[str, object]) -> dict[str, tuple[str, str]]:
+    common, phrase, rare = ids["q_common"], ids["q_phrase"], ids["q_rare"]
+    filters = f"category={ids['search_category']}&cohort={ids['search_cohort']}"
+    return {
+        "search_common": ("admin", f"/search/?q={common}"),
+        "search_common_p10": ("admin", f"/search/?q={common}&page=10"),
+        "search_phrase": ("admin", f"/search/?q={phrase}"),
+        "search_rare": ("admin", f"/search/?q={rare}"),
+        "search_common_filtered": ("admin", f"/search/?q={common}&{filters}"),
+        "search_writings_kind": ("admin", f"/search/?q={common}&source=writing&kind=speech"),
+        "search_host": ("host", f"/search/?q={common}"),
+        "search_cadre": ("cadre", f"/search/?q={phrase}"),
     }
 
 

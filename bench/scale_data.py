@@ -7,6 +7,12 @@ logins: bench_admin, bench_host (host liaison of one county), bench_home (home l
 department), bench_cadre (a cadre on post with a long ledger). Scale 0.1 is a tenth, 0.01 a
 hundredth. Deterministic for a given seed.
 
+For search (issue 8): 500,000 writings of every kind (a third of them accepted and shared with
+the cohort, so in the library and the search index; every 1,000th mentions the rare term
+钠离子电池), then the search index of every entry and shared writing, written in batches as
+`manage.py search_index --rebuild` would. Generated writings have no versions, and
+bench_admin stands in as their creator and sharer.
+
 Entries and figures are written with `executemany` in batches of 20,000 rows with ids chosen
 here (no round trip for the ids); on SQLite `PRAGMA synchronous=OFF` for the generation only
 (the journal mode stays WAL); on PostgreSQL the same batched inserts (no COPY), then the id
@@ -50,6 +56,7 @@ def sizes(factor: float) -> dict[str, int]:
         "host_units": max(20, int(200 * factor)),
         "entries": int(5_000_000 * factor),
         "milestones": int(50_000 * factor),
+        "writings": int(500_000 * factor),
     }
 
 
@@ -89,8 +96,14 @@ def populate(factor: float, *, seed: int = SEED, today: date | None = None) -> d
     began = time.perf_counter()
     projects = _projects(rng, want["milestones"], today)
     timings["projects_s"] = time.perf_counter() - began
+    began = time.perf_counter()
+    shared = _writings(rng, want["writings"], today)
+    timings["writings_s"] = time.perf_counter() - began
     if connection.vendor == "postgresql":
         _reset_sequences()
+    began = time.perf_counter()
+    _search_index()
+    timings["search_index_s"] = time.perf_counter() - began
     # Entries were inserted directly: the dashboards' running totals are computed once, as
     # `manage.py ledger_tallies --rebuild` would.
     began = time.perf_counter()
@@ -109,6 +122,7 @@ def populate(factor: float, *, seed: int = SEED, today: date | None = None) -> d
         **want,
         "figures": figures,
         "projects": projects,
+        "shared_writings": shared,
         **{k: round(v, 1) for k, v in timings.items()},
     }
 
@@ -347,6 +361,160 @@ def _projects(rng: random.Random, milestones: int, today: date) -> int:
                 batch = []
         Milestone.objects.bulk_create(batch)
     return len(projects)
+
+
+# --- Writings and the search index (issue 8) -----------------------------------------------------
+
+RARE_TERM = "钠离子电池"
+WRITING_TITLES = {
+    "reflection": ("挂职锻炼心得体会", "基层一线锻炼的几点体会", "在为民服务中提升本领"),
+    "speech": ("在同批次挂职干部交流会上的发言", "扎根基层 服务发展"),
+    "quarterly": ("第一季度工作小结", "第二季度工作小结", "第三季度工作小结"),
+    "term_summary": ("挂职锻炼工作总结", "挂职期满个人总结"),
+}
+HEADINGS = ("一、主要工作", "二、收获体会", "三、存在不足", "四、下一步打算")
+STOCK = (
+    "坚持以习近平新时代中国特色社会主义思想为指导，深入学习贯彻党的二十大精神。",
+    "始终把群众满意作为工作的出发点和落脚点，主动沉到一线解决实际问题。",
+    "在营商环境优化中当好店小二，帮助企业解决融资、用工、用地等难题。",
+    "向基层干部学习，向人民群众学习，在急难险重任务中经受考验。",
+    "理论学习还不够系统，统筹协调能力有待提高。",
+    "下一步将继续聚焦招商引资和项目建设，推动各项工作落地见效。",
+)
+
+
+def _sentences(rng: random.Random) -> list[str]:
+    """Ledger template texts with their slots filled, as raw material for writings."""
+    from guazhi.ledger import demo_data as demo
+
+    out = []
+    for templates in demo.TEMPLATES.values():
+        for template in templates:
+            for _ in range(20):
+                slots: dict[str, object] = {
+                    "enterprise": rng.choice(demo.ENTERPRISES),
+                    "bank": rng.choice(demo.BANKS),
+                    "project": rng.choice(demo.PROJECTS),
+                    "village": rng.choice(("柳溪村", "白沙村", "云台村", "石门村")),
+                }
+                for key, (low, high) in template.figures.items():
+                    slots[key] = demo._fmt(Decimal(rng.randint(int(low), int(max(low, high)))))
+                out.append(template.text.format(**slots))
+    return out
+
+
+def _writings(rng: random.Random, total: int, today: date) -> int:
+    """`total` writings spread over the secondments, a third accepted and shared. Returns the
+    number shared."""
+    from django.db import transaction
+    from django.utils import timezone as djtz
+
+    from guazhi.accounts.models import User
+    from guazhi.library.models import Share
+    from guazhi.roster.models import Secondment, SecondmentStatus
+    from guazhi.writings.models import Writing
+
+    admin = User.objects.get(username="bench_admin")
+    secondments = list(
+        Secondment.objects.filter(
+            status__in=[SecondmentStatus.ACTIVE, SecondmentStatus.COMPLETED]
+        ).values_list("pk", "cohort_id")
+    )
+    sentences = _sentences(rng)
+    kinds = list(WRITING_TITLES)
+    statuses = ("draft", "submitted", "returned", "accepted")
+    made = shared = 0
+    while made < total:
+        writings, cohorts = [], []
+        for _ in range(min(2_000, total - made)):
+            made += 1
+            secondment, cohort = secondments[rng.randrange(len(secondments))]
+            kind = rng.choice(kinds)
+            body: list[dict[str, object]] = []
+            for heading in HEADINGS:
+                body.append({"type": "heading", "level": 1, "text": heading})
+                paragraph = "".join(rng.sample(sentences, 2)) + rng.choice(STOCK)
+                if made % 1000 == 0 and heading == HEADINGS[0]:
+                    paragraph += f"协调引进{RARE_TERM}储能项目。"
+                body.append({"type": "paragraph", "text": paragraph})
+            moment = djtz.make_aware(
+                datetime.combine(today - timedelta(days=rng.randrange(700)), dtime(9))
+            )
+            status = "accepted" if made % 3 == 0 else rng.choice(statuses[:3])
+            writings.append(
+                Writing(
+                    secondment_id=secondment,
+                    kind=kind,
+                    title=rng.choice(WRITING_TITLES[kind]),
+                    body=body,
+                    text="\n".join(str(b["text"]) for b in body),
+                    status=status,
+                    submitted_at=None if status == "draft" else moment,
+                    created_by=admin,
+                    created_at=moment,
+                )
+            )
+            cohorts.append(cohort)
+        with transaction.atomic():
+            Writing.objects.bulk_create(writings)
+            shares = [
+                Share(
+                    writing=w,
+                    cohort_id=c,
+                    shared_by=admin,
+                    shared_at=w.created_at + timedelta(days=20),
+                )
+                for w, c in zip(writings, cohorts, strict=True)
+                if w.status == "accepted"
+            ]
+            Share.objects.bulk_create(shares)
+        shared += len(shares)
+        if made % 100_000 < 2_000:
+            print(f"  {made:,} writings, {shared:,} shared", file=sys.stderr, flush=True)
+    return shared
+
+
+def _search_index() -> None:
+    """Index rows of every entry (read back with plain SQL in id ranges: the ORM would build
+    millions of objects) and every shared writing."""
+    from django.db import connection, transaction
+
+    from guazhi.lib import search_index, search_text
+    from guazhi.library.models import Share
+    from guazhi.search.indexing import index_shares
+
+    with transaction.atomic():
+        search_index.clear()
+    last = 0
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, secondment_id, category_id, date, title, text, tags FROM ledger_entry"
+                " WHERE id > %s ORDER BY id LIMIT %s",
+                [last, BATCH],
+            )
+            rows = cursor.fetchall()
+        if not rows:
+            break
+        index_rows = [
+            search_index.Row(
+                id=search_index.doc_id(search_index.ENTRY, pk),
+                source=search_index.ENTRY,
+                secondment_id=secondment,
+                category_id=category,
+                kind="",
+                date=when if isinstance(when, date) else date.fromisoformat(when),
+                tokens=search_text.document_tokens(title, text, tags),
+            )
+            for pk, secondment, category, when, title, text, tags in rows
+        ]
+        with transaction.atomic():
+            search_index.write(index_rows)
+        last = rows[-1][0]
+        if last % 500_000 < BATCH:
+            print(f"  index: {last:,} entries", file=sys.stderr, flush=True)
+    index_shares(Share)
+    search_index.optimize()
 
 
 def _reset_sequences() -> None:

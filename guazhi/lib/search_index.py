@@ -131,6 +131,13 @@ def clear() -> None:
         _backend().clear(cursor)
 
 
+def optimize() -> None:
+    """After writing many rows at once (a rebuild): merge the index into its most compact form
+    (SQLite: FTS5 'optimize'; PostgreSQL: ANALYZE, so the planner knows the common words)."""
+    with connection.cursor() as cursor:
+        _backend().optimize(cursor)
+
+
 @dataclass(frozen=True)
 class Hits:
     """Matching index row ids, best first (at most CAP), and whether the cap was reached."""

@@ -92,6 +92,10 @@ def clear(cursor: Any) -> None:
     cursor.execute("TRUNCATE search_document")
 
 
+def optimize(cursor: Any) -> None:
+    cursor.execute("ANALYZE search_document")
+
+
 def search(
     cursor: Any, terms: Sequence[Term], where: str, params: Sequence[Any], limit: int
 ) -> list[int]:

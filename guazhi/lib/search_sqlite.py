@@ -57,6 +57,10 @@ def clear(cursor: Any) -> None:
     cursor.execute("DELETE FROM search_document")
 
 
+def optimize(cursor: Any) -> None:
+    cursor.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
+
+
 def match_expression(terms: Sequence[Term]) -> str:
     """FTS5 query syntax: each term a quoted phrase (its tokens hold only letters and digits,
     so no quoting can break out), a one-character term a prefix; all ANDed.

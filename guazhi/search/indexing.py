@@ -63,4 +63,5 @@ def rebuild(*, progress: Callable[[int], None] | None = None) -> dict[str, int]:
         search_index.clear()
     entries = index_entries(Entry, progress=progress)
     shares = index_shares(Share)
+    search_index.optimize()
     return {"entries": entries, "writings": shares}
