@@ -103,12 +103,8 @@ def _first(obj: Any, *names: str) -> Any:
 def _shares(group: Any) -> dict[str, Decimal]:
     raw = _first(group, "percentages", "shares", "percent", "ratios")
     shares: dict[str, Decimal] = {}
-    if isinstance(raw, dict):
-        items = raw.items()
-    elif raw is not None:
-        items = raw  # pairs
-    else:
-        items = ()
+    # A mapping of rating → percent, or pairs.
+    items: list[tuple[Any, Any]] = list(raw.items()) if isinstance(raw, dict) else list(raw or ())
     for key, value in items:
         label = str(getattr(key, "label", key))
         number = _number(value)

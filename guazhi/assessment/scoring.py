@@ -31,6 +31,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 __all__ = [
     "EXCELLENT",
@@ -238,9 +239,7 @@ def leaves(nodes: Iterable[Node]) -> list[tuple[Node | None, Node]]:
     return out
 
 
-def branch_scores(
-    nodes: Sequence[Node], scores: Mapping[object, Decimal | int]
-) -> dict[str, Decimal]:
+def branch_scores(nodes: Sequence[Node], scores: Mapping[Any, Decimal | int]) -> dict[str, Decimal]:
     """The score of each first-level indicator (0–100, weighted over its sub-indicators), for
     those whose leaves are all scored: the columns of the results workbook.
 
@@ -256,7 +255,7 @@ def branch_scores(
     return out
 
 
-def _node_score(node: Node, scores: Mapping[object, Decimal | int]) -> Decimal | None:
+def _node_score(node: Node, scores: Mapping[Any, Decimal | int]) -> Decimal | None:
     if not node.children:
         value = scores.get(node.ident)
         return None if value is None else Decimal(value)
@@ -269,7 +268,7 @@ def _node_score(node: Node, scores: Mapping[object, Decimal | int]) -> Decimal |
     return total
 
 
-def weighted_score(nodes: Sequence[Node], scores: Mapping[object, Decimal | int]) -> Decimal | None:
+def weighted_score(nodes: Sequence[Node], scores: Mapping[Any, Decimal | int]) -> Decimal | None:
     """The weighted score 0–100 (to the cent), or None while any leaf is unscored."""
     total = Decimal(0)
     for node in nodes:

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
@@ -65,7 +66,7 @@ def appraisal_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def period_workbook(request: HttpRequest, pk: int) -> HttpResponse:
+def period_workbook(request: HttpRequest, pk: int) -> HttpResponseBase:
     period = get_managed_period(request, pk)
     assessments = Assessment.objects.filter(period=period).with_related()
     rows = results.rows_for(period, assessments)

@@ -3,6 +3,8 @@ evidence, the home unit's comments. What of it each role sees is `Assessment.sho
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -26,7 +28,7 @@ from guazhi.roster.models import StaleEdit
 from guazhi.writings.models import Writing
 
 
-def _score_table(assessment: Assessment, user: object, show_host: bool) -> list[dict[str, object]]:
+def _score_table(assessment: Assessment, user: Any, show_host: bool) -> list[dict[str, Any]]:
     """Rows of indicator × (self score, host score, host comment, evidence) for the page.
     Evidence is listed only as far as the reader may open it (their own `visible_to`)."""
     scheme = assessment.period.scheme
