@@ -133,3 +133,20 @@ def test_missing_index_and_bad_corpus(tmp_path):
     bad = run("index", "--corpus", str(corpus), "--out", str(tmp_path / "i"))
     assert bad.returncode != 0 and ":2:" in bad.stderr
     assert "Traceback" not in missing.stderr + bad.stderr
+
+
+def test_an_index_of_the_old_format_gets_a_message(index_dir, tmp_path):
+    old = tmp_path / "old-index"
+    old.mkdir()
+    for path in index_dir.iterdir():
+        (old / path.name).write_bytes(path.read_bytes())
+    meta = json.loads((old / "meta.json").read_text(encoding="utf-8"))
+    meta["format"] = 1
+    del meta["normalizer"]
+    (old / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    text = tmp_path / "a.txt"
+    text.write_text(synthetic(3, 500), encoding="utf-8")
+    result = run("check", "--index", str(old), str(text))
+    assert result.returncode == 1
+    assert "format 1" in result.stderr and "rebuild" in result.stderr
+    assert "Traceback" not in result.stderr
