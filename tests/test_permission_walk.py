@@ -238,6 +238,8 @@ CASES: list[Case] = [
     Case("writings:writing_list", only(ADMIN, HOST, HOME)),
     Case("writings:review_queue", only(ADMIN, HOST)),
     Case("writings:overdue", only(ADMIN)),
+    # The batch .zip of a cohort's writings: the admin, and host liaisons for their units.
+    Case("writings:batch_export", only(ADMIN, HOST)),
     Case("writings:requirement_list", only(ADMIN), target="cohort"),
     Case("writings:requirement_edit", only(ADMIN), target="writing_requirement"),
     Case(
@@ -295,6 +297,16 @@ CASES: list[Case] = [
     Case("writings:version_detail", only(ADMIN, HOST, HOME, CADRE), target="version_a"),
     Case("writings:version_detail", only(ADMIN, OTHER_CADRE), target="version_b"),
     Case("writings:version_detail", only(CADRE), target="version_draft_a"),
+    # Word / PDF downloads follow the page they are on. The PDF answers 200 with LibreOffice and
+    # sends back to the page (302, with the message) without it; few rows: each runs soffice.
+    Case("writings:writing_docx", only(ADMIN, HOST, HOME, CADRE), target="writing_a"),
+    Case("writings:writing_docx", only(ADMIN, OTHER_CADRE), target="writing_b"),
+    Case("writings:writing_docx", only(CADRE), target="writing_draft_a"),
+    Case("writings:writing_pdf", only(ADMIN, OTHER_CADRE, status=(OK, FOUND)), target="writing_b"),
+    Case("writings:version_docx", only(ADMIN, HOST, HOME, CADRE), target="version_a"),
+    Case("writings:version_docx", only(ADMIN, OTHER_CADRE), target="version_b"),
+    Case("writings:version_docx", only(CADRE), target="version_draft_a"),
+    Case("writings:version_pdf", only(ADMIN, OTHER_CADRE, status=(OK, FOUND)), target="version_b"),
     # --- Originality reports: the author, the host liaison who decides the writing and the
     # admin; the cohort table and the reference corpus: the admin only.
     Case("similarity:cohort_list", only(ADMIN)),
