@@ -202,6 +202,9 @@ def seed(plan: demo_data.Plan, *, ledger: bool = True) -> dict[str, int]:
         from guazhi.assessment.demo_data import seed_assessment
 
         created["assessments"] = seed_assessment(actor=admin)
+        from guazhi.evaluation.demo_data import seed_evaluation
+
+        created["evaluation_rounds"] = seed_evaluation()
     return created
 
 
