@@ -216,8 +216,10 @@ def run_export_job(job: Job) -> None:
                 "cohort": cohort.pk,
                 "kind": params["kind"],
                 "requirement": requirement.pk if requirement else None,
-                "writings": [w.pk for w in batch.writings],
-                "formats": formats,
+                # The audit log keeps scalars: ids as one comma-separated string.
+                "writings": ",".join(str(w.pk) for w in batch.writings),
+                "count": count,
+                "formats": ",".join(formats),
                 "failed_files": len(result.failures),
             },
         )

@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 def batch_export_view(request: HttpRequest) -> HttpResponse:
     user = reviewer(request)
-    form = BatchExportForm(request.POST or None, user=user)
+    form = BatchExportForm(request.POST if request.method == "POST" else None, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         cohort, kind, requirement = data["cohort"], data["kind"], data.get("requirement")
