@@ -182,7 +182,12 @@ def run_export_job(job: Job) -> None:
             else None
         )
         batch = _Batch(
-            list(exportable(user, cohort=cohort, kind=params["kind"], requirement=requirement))
+            # The working copies stay in the database: each document is built from its version.
+            list(
+                exportable(user, cohort=cohort, kind=params["kind"], requirement=requirement).defer(
+                    "body", "text"
+                )
+            )
         )
         total = len(batch.writings) * len(formats) + 1
 

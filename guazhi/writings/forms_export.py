@@ -12,7 +12,22 @@ from guazhi.roster.models import Cohort
 from guazhi.writings.models import WritingKind, WritingRequirement
 
 
+class RequirementSelect(forms.Select):
+    """Options carry their cohort and kind, so the page's script can offer only the
+    requirements of the chosen cohort and kind (without it, the form still checks)."""
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-cohort"] = instance.cohort_id
+            option["attrs"]["data-kind"] = instance.kind
+        return option
+
+
 class CohortRequirementField(forms.ModelChoiceField):
+    widget = RequirementSelect
+
     def label_from_instance(self, obj: WritingRequirement) -> str:
         return f"{obj.cohort.name}：{obj.title}"
 

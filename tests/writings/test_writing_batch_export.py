@@ -164,6 +164,10 @@ def test_form_refuses_a_mismatched_requirement_and_an_empty_selection(
     ensure_plan(cohort)
     quarter = cohort.writing_requirements.filter(kind="quarterly").first()
     client = client_for(programme_admin)
+    page = client.get(URL).content.decode()
+    # The page's script narrows the requirements to the chosen cohort and kind.
+    assert f'data-cohort="{cohort.pk}" data-kind="quarterly"' in page
+    assert "writings/batch_export" in page
     response = client.post(
         URL, {"cohort": cohort.pk, "kind": "reflection", "requirement": quarter.pk}
     )
