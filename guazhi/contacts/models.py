@@ -210,7 +210,10 @@ class ProblemQuerySet(FieldworkQuerySet):
 
     def overdue(self, today: date | None = None) -> ProblemQuerySet:
         today = today or timezone.localdate()
-        return self.filter(deadline__lt=today).exclude(status=ProblemStatus.RESOLVED)
+        # Listed statuses rather than "not resolved": the (status, deadline) index serves it.
+        return self.filter(
+            deadline__lt=today, status__in=[ProblemStatus.OPEN, ProblemStatus.IN_PROGRESS]
+        )
 
 
 class Problem(models.Model):

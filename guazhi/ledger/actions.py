@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date as date_type
 from decimal import Decimal
 from typing import Any
@@ -148,10 +148,7 @@ def _write_figures(entry: Entry, figures: Mapping[FigureField, Decimal]) -> None
 def _count_status_change(entry: Entry, new_status: str) -> None:
     """Only the 待确认 count depends on the status: figures are left out of both sides."""
     before = tallies.contribution(entry, {})
-    after = tallies.Contribution(
-        before.secondment_id, before.week, before.category_id, new_status == "pending", ()
-    )
-    tallies.record_change(before, after)
+    tallies.record_change(before, replace(before, pending=new_status == EntryStatus.PENDING))
 
 
 def _revision(

@@ -353,6 +353,7 @@ from guazhi.ledger.tally_models import (  # noqa: E402, F401
     ProgrammeCategoryTally,
     ProgrammeFigureTally,
     ProgrammeWeekTally,
+    SecondmentActivity,
     SecondmentCategoryTally,
     SecondmentFigureTally,
     SecondmentWeekTally,

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.apps import apps as global_apps
 from django.db import IntegrityError, connections, models, transaction
-from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, Count, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import Cast, Round, TruncWeek
 
 from guazhi.roster.models import Secondment
@@ -40,6 +40,7 @@ class Contribution:
     """What one entry adds to the tallies."""
 
     secondment_id: int
+    day: date
     week: date
     category_id: int
     pending: bool
@@ -55,6 +56,7 @@ def contribution(entry: Any, figures: Mapping[Any, Decimal] | None = None) -> Co
         pairs = [(getattr(k, "pk", k), v) for k, v in figures.items()]
     return Contribution(
         secondment_id=entry.secondment_id,
+        day=entry.date,
         week=week_of(entry.date),
         category_id=entry.category_id,
         pending=entry.status == "pending",
@@ -69,10 +71,12 @@ class _Deltas:
         self.weeks: defaultdict[tuple[int, date], int] = defaultdict(int)
         self.categories: defaultdict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
         self.figures: defaultdict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+        self.dates: set[int] = set()  # secondments whose latest entry date may have changed
 
     def add(self, c: Contribution | None, sign: int) -> None:
         if c is None:
             return
+        self.dates.add(c.secondment_id)
         self.weeks[(c.secondment_id, c.week)] += sign
         row = self.categories[(c.secondment_id, c.category_id)]
         row[0] += sign
@@ -121,6 +125,23 @@ class _Deltas:
         for field, (total, n) in sorted(figures.items()):
             if total or n:
                 _bump(ProgrammeFigureTally, {"field_id": field}, total_cents=total, entries=n)
+        self._write_activity()
+
+    def _write_activity(self) -> None:
+        """The latest entry date of each secondment whose entries were added, removed or moved
+        in time: read back from the ledger (an index probe), so a date moved earlier is right."""
+        from guazhi.ledger.models import Entry, SecondmentActivity
+
+        for sec in sorted(self.dates):
+            last = (
+                Entry.objects.filter(secondment_id=sec)
+                .order_by("-date")
+                .values_list("date", flat=True)
+                .first()
+            )
+            SecondmentActivity.objects.update_or_create(
+                secondment_id=sec, defaults={"last_entry_date": last}
+            )
 
 
 def _bump(model: type[models.Model], key: dict[str, Any], **deltas: int) -> None:
@@ -144,6 +165,8 @@ def record_change(before: Contribution | None, after: Contribution | None) -> No
     deltas = _Deltas()
     deltas.add(before, -1)
     deltas.add(after, +1)
+    if before is not None and after is not None and before.day == after.day:
+        deltas.dates.clear()  # same date: the latest entry date cannot have changed
     deltas.write()
 
 
@@ -196,67 +219,99 @@ def _insert_select(model: type[models.Model], columns: list[str], query: Any, us
         cursor.execute(f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) {sql}", params)
 
 
-def rebuild(*, apps: Any = global_apps, using: str = "default") -> None:
-    """Recompute every tally from the entries (a few statements, whatever the ledger's size).
-    `apps` lets a migration run it with its historical models."""
-
-    def model(name: str) -> Any:
-        return apps.get_model("ledger", name)._default_manager.using(using)
-
-    entries, figures = model("Entry").order_by(), model("EntryFigure").order_by()
-    sec_week, sec_cat = model("SecondmentWeekTally"), model("SecondmentCategoryTally")
-    sec_fig = model("SecondmentFigureTally")
-    steps = [
+def _rebuild_steps(entries: QuerySet[Any], figures: QuerySet[Any], model: Any) -> list[Any]:
+    """(tally model name, its columns, a function giving the SELECT that fills it), in order:
+    the programme's rows are summed from the secondments' once those are written."""
+    return [
         (
-            sec_week,
+            "SecondmentWeekTally",
             ["secondment_id", "week", "entries"],
-            entries.annotate(w=TruncWeek("date"))
-            .values("secondment_id", "w")
-            .annotate(n=Count("pk"))
-            .values_list("secondment_id", "w", "n"),
+            lambda: (
+                entries.annotate(w=TruncWeek("date"))
+                .values("secondment_id", "w")
+                .annotate(n=Count("pk"))
+                .values_list("secondment_id", "w", "n")
+            ),
         ),
         (
-            sec_cat,
+            "SecondmentCategoryTally",
             ["secondment_id", "category_id", "entries", "pending"],
-            entries.values("secondment_id", "category_id")
-            .annotate(n=Count("pk"), p=Count("pk", filter=Q(status="pending")))
-            .values_list("secondment_id", "category_id", "n", "p"),
+            lambda: (
+                entries.values("secondment_id", "category_id")
+                .annotate(n=Count("pk"), p=Count("pk", filter=Q(status="pending")))
+                .values_list("secondment_id", "category_id", "n", "p")
+            ),
         ),
         (
-            sec_fig,
+            "SecondmentFigureTally",
             ["secondment_id", "field_id", "total_cents", "entries"],
-            figures.values("entry__secondment_id", "field_id")
-            .annotate(t=Sum(Cast(Round(F("value") * 100), BigIntegerField())), n=Count("pk"))
-            .values_list("entry__secondment_id", "field_id", "t", "n"),
+            lambda: (
+                figures.values("entry__secondment_id", "field_id")
+                .annotate(t=Sum(Cast(Round(F("value") * 100), BigIntegerField())), n=Count("pk"))
+                .values_list("entry__secondment_id", "field_id", "t", "n")
+            ),
         ),
-        # The programme's rows from the secondments' (already written above).
         (
-            model("ProgrammeWeekTally"),
+            "SecondmentActivity",
+            ["secondment_id", "last_entry_date"],
+            lambda: (
+                entries.values("secondment_id")
+                .annotate(last=Max("date"))
+                .values_list("secondment_id", "last")
+            ),
+        ),
+        (
+            "ProgrammeWeekTally",
             ["week", "entries"],
-            sec_week.order_by().values("week").annotate(n=Sum("entries")).values_list("week", "n"),
+            lambda: (
+                model("SecondmentWeekTally")
+                .values("week")
+                .annotate(n=Sum("entries"))
+                .values_list("week", "n")
+            ),
         ),
         (
-            model("ProgrammeCategoryTally"),
+            "ProgrammeCategoryTally",
             ["category_id", "entries", "pending"],
-            sec_cat.order_by()
-            .values("category_id")
-            .annotate(n=Sum("entries"), p=Sum("pending"))
-            .values_list("category_id", "n", "p"),
+            lambda: (
+                model("SecondmentCategoryTally")
+                .values("category_id")
+                .annotate(n=Sum("entries"), p=Sum("pending"))
+                .values_list("category_id", "n", "p")
+            ),
         ),
         (
-            model("ProgrammeFigureTally"),
+            "ProgrammeFigureTally",
             ["field_id", "total_cents", "entries"],
-            sec_fig.order_by()
-            .values("field_id")
-            .annotate(t=Sum("total_cents"), n=Sum("entries"))
-            .values_list("field_id", "t", "n"),
+            lambda: (
+                model("SecondmentFigureTally")
+                .values("field_id")
+                .annotate(t=Sum("total_cents"), n=Sum("entries"))
+                .values_list("field_id", "t", "n")
+            ),
         ),
     ]
+
+
+def rebuild(*, apps: Any = global_apps, using: str = "default") -> None:
+    """Recompute every tally from the entries (a few statements, whatever the ledger's size).
+    `apps` lets a migration run it with its historical models; tallies those models do not
+    have yet are left to the migration that adds them."""
+    present = {m.__name__ for m in apps.get_app_config("ledger").get_models()}
+
+    def model(name: str) -> Any:
+        return apps.get_model("ledger", name)._default_manager.using(using).order_by()
+
+    steps = [
+        step
+        for step in _rebuild_steps(model("Entry"), model("EntryFigure"), model)
+        if step[0] in present
+    ]
     with transaction.atomic(using=using):
-        for manager, _columns, _query in steps:
-            manager.all().delete()
-        for manager, columns, query in steps:
-            _insert_select(manager.model, columns, query, using)
+        for name, _columns, _select in steps:
+            model(name).delete()
+        for name, columns, select in steps:
+            _insert_select(apps.get_model("ledger", name), columns, select(), using)
 
 
 def _snapshot() -> dict[str, set[tuple[Any, ...]]]:
@@ -276,6 +331,7 @@ def _snapshot() -> dict[str, set[tuple[Any, ...]]]:
         "secondment_figures": rows(
             m.SecondmentFigureTally, ["secondment_id", "field_id"], ["total_cents", "entries"]
         ),
+        "secondment_activity": rows(m.SecondmentActivity, ["secondment_id"], ["last_entry_date"]),
         "programme_weeks": rows(m.ProgrammeWeekTally, ["week"], ["entries"]),
         "programme_categories": rows(
             m.ProgrammeCategoryTally, ["category_id"], ["entries", "pending"]

@@ -100,3 +100,16 @@ class ProgrammeFigureTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field_id}: {self.total_cents / 100}"
+
+
+class SecondmentActivity(models.Model):
+    """The date of a secondment's latest entry: the dashboards' list of cadres on post who have
+    written nothing for two weeks reads it instead of probing the ledger once per cadre."""
+
+    secondment = models.OneToOneField(
+        Secondment, on_delete=models.CASCADE, primary_key=True, related_name="ledger_activity"
+    )
+    last_entry_date = models.DateField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.secondment_id}: {self.last_entry_date}"

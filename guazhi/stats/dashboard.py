@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Subquery, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from guazhi.accounts.models import User
@@ -22,10 +22,9 @@ from guazhi.contacts.models import Problem
 from guazhi.ledger import tallies
 from guazhi.ledger.models import (
     Category,
-    Entry,
     FigureField,
 )
-from guazhi.projects.models import Milestone, Project
+from guazhi.projects.models import Milestone
 from guazhi.roster.models import Cadre, Cohort, Secondment, SecondmentStatus
 
 WEEKS = 12
@@ -182,20 +181,22 @@ def quiet_cadres(user: User, *, today: date, limit: int = 50) -> tuple[int, list
     """On-post secondments with no ledger entry in QUIET_DAYS days, longest silence first: a
     list to act on. Returns the total and the first `limit`.
 
-    NOT EXISTS and a one-row subquery each walk the (secondment, date) index of the ledger,
-    instead of aggregating every entry of every cadre on post."""
+    The latest entry date of each secondment is kept by the ledger (`SecondmentActivity`), so
+    this reads one row per cadre on post instead of probing the ledger for each."""
     since = today - timedelta(days=QUIET_DAYS)
-    recent = Entry.objects.filter(secondment=OuterRef("pk"), date__gte=since)
-    last = Entry.objects.filter(secondment=OuterRef("pk")).order_by("-date").values("date")[:1]
     quiet = (
         Secondment.objects.visible_to(user)
         .filter(status=SecondmentStatus.ACTIVE)
-        .filter(~Exists(recent))
+        .filter(
+            Q(ledger_activity__isnull=True)
+            | Q(ledger_activity__last_entry_date__isnull=True)
+            | Q(ledger_activity__last_entry_date__lt=since)
+        )
     )
     total = quiet.count()
     rows = []
     for s in (
-        quiet.annotate(last_entry=Subquery(last))
+        quiet.annotate(last_entry=F("ledger_activity__last_entry_date"))
         .select_related("cadre", "host_unit")
         .order_by(F("last_entry").asc(nulls_first=True), "cadre__name_pinyin")[:limit]
     ):
@@ -242,9 +243,7 @@ def my_secondments(user: User, *, today: date) -> list[dict[str, Any]]:
 def overdue_items(user: User, *, today: date, limit: int = 10) -> dict[str, Any]:
     """Overdue milestones and problems in the user's scope (a cadre: their own), most overdue
     first: the totals and the first `limit` of each, four queries whatever their number."""
-    milestones = Milestone.objects.overdue(today).filter(
-        project__in=Project.objects.visible_to(user).values("pk")
-    )
+    milestones = Milestone.objects.visible_to(user).overdue(today)
     problems = Problem.objects.visible_to(user).overdue(today)
     return {
         "overdue_milestone_total": milestones.count(),

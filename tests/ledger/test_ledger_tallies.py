@@ -17,6 +17,7 @@ from guazhi.ledger.models import (
     ProgrammeCategoryTally,
     ProgrammeFigureTally,
     ProgrammeWeekTally,
+    SecondmentActivity,
     SecondmentCategoryTally,
     SecondmentWeekTally,
 )
@@ -82,6 +83,8 @@ def test_every_kind_of_change_keeps_the_tallies_exact(cadre_user, host_liaison, 
         data=entry_data(figures={figure("enterprises_visited"): Decimal("15")}),
     )
     assert tallies.check() == []
+    # `second` was moved to 2 June: the latest entry date follows it.
+    assert SecondmentActivity.objects.get(secondment=secondment).last_entry_date == date(2026, 6, 2)
     assert ProgrammeFigureTally.objects.get(field=figure("loans")).entries == 0
     assert ProgrammeFigureTally.objects.get(field=figure("enterprises_visited")).total_cents == 1500
     pending = sum(r.pending for r in ProgrammeCategoryTally.objects.all())
@@ -120,3 +123,20 @@ def test_rebuild_counts_entries_written_straight_to_the_database(cadre_user, cad
     assert SecondmentWeekTally.objects.get(secondment=secondment).week == date(2026, 5, 4)
     assert SecondmentCategoryTally.objects.get(secondment=secondment).pending == 0
     assert ProgrammeFigureTally.objects.get(field=figure("loans")).total_cents == 1
+
+
+def test_moving_the_latest_entry_earlier_moves_the_latest_date(cadre_user, cadre_a):
+    secondment = cadre_a.secondments.get()
+    _write(cadre_user, secondment, date=date(2026, 5, 6))
+    latest = _write(cadre_user, secondment, date=date(2026, 5, 20))
+    activity = SecondmentActivity.objects.get(secondment=secondment)
+    assert activity.last_entry_date == date(2026, 5, 20)
+    actions.update_entry(
+        actor=cadre_user,
+        entry=latest,
+        version=latest.version,
+        data=entry_data(date=date(2026, 5, 1)),
+    )
+    activity.refresh_from_db()
+    assert activity.last_entry_date == date(2026, 5, 6)
+    assert tallies.check() == []
