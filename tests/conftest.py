@@ -14,6 +14,33 @@ from guazhi.roster.models import Cadre, Cohort, Secondment, SecondmentStatus, Un
 PASSWORD = "Guazhi#2026"
 
 
+# Data migrations that create rows the app needs (ledger categories, the default milestone
+# template). A transactional test (live server, races) flushes the database afterwards, which
+# removes those rows too: they are put back before every such test (the seeds are idempotent),
+# so tests pass in any order and on any xdist worker.
+SEEDING_MIGRATIONS = (
+    "guazhi.ledger.migrations.0002_seed_categories",
+    "guazhi.projects.migrations.0002_default_template",
+)
+
+
+def reseed_data_migrations() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    for module in SEEDING_MIGRATIONS:
+        importlib.import_module(module).seed(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _rows_from_data_migrations_in_transactional_tests(request):
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        reseed_data_migrations()
+
+
 @pytest.fixture(autouse=True)
 def immediate_tasks(settings):
     """Background tasks (django-tasks) run at once in the test's thread: the immediate backend,

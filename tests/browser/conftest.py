@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import reseed_data_migrations
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # there (fixtures, assertions on row counts) are still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -63,23 +65,10 @@ def browser() -> Iterator:
         browser.close()
 
 
-# Data migrations that create rows the pages need. Live-server tests flush the database after
-# each test, which removes those rows too; they are put back before every test (the seeds are
-# idempotent), so the tests pass in any order.
-SEEDING_MIGRATIONS = (
-    "guazhi.ledger.migrations.0002_seed_categories",
-    "guazhi.projects.migrations.0002_default_template",
-)
-
-
 @pytest.fixture(autouse=True)
 def _rows_from_data_migrations(transactional_db) -> None:
-    import importlib
-
-    from django.apps import apps
-
-    for module in SEEDING_MIGRATIONS:
-        importlib.import_module(module).seed(apps, None)
+    # Live-server tests flush the database after each test (see tests/conftest.py).
+    reseed_data_migrations()
 
 
 @pytest.fixture
