@@ -17,6 +17,10 @@ loopback port, times each page over HTTP, exports ~100,000 rows as the backgroun
 fresh process: time and peak RSS, as bench/ledger_export.py measures), then runs the load phase:
 50 threads (users) with urllib cycling through the pages for `--load-seconds` (at most 120).
 
+`--data-dir DIR` keeps the generated SQLite database in DIR and reuses it on the next run (scale 1
+takes half an hour to generate on a shared machine); with PostgreSQL it reuses what DATABASE_URL
+already holds from an earlier run. The reused run reports `generate_s` 0.
+
 A throw-away PostgreSQL as .ci/run starts one (as root, run as the postgres user):
 
     PG=$(mktemp -d /tmp/guazhi-pg.XXXX); chown postgres: $PG; BIN=/usr/lib/postgresql/15/bin
@@ -369,6 +373,27 @@ def _export(export_from: str | None) -> dict[str, float | int]:
 # --- Child: one scale -----------------------------------------------------------------------
 
 
+def _generated_before() -> bool:
+    from guazhi.accounts.models import User
+
+    return User.objects.filter(username="bench_cadre").exists()
+
+
+def _sizes_on_file() -> dict[str, object]:
+    from guazhi.ledger.models import Entry, EntryFigure
+    from guazhi.projects.models import Milestone
+    from guazhi.roster.models import Cadre, Secondment
+
+    return {
+        "cadres": Cadre.objects.count(),
+        "secondments": Secondment.objects.count(),
+        "entries": Entry.objects.count(),
+        "figures": EntryFigure.objects.count(),
+        "milestones": Milestone.objects.count(),
+        "reused": True,
+    }
+
+
 def child(scale: str, workers: int, load_seconds: float) -> None:
     _setup()
     from django.core.management import call_command
@@ -377,7 +402,10 @@ def child(scale: str, workers: int, load_seconds: float) -> None:
 
     call_command("migrate", verbosity=0)
     began = time.perf_counter()
-    sizes = populate(float(scale))
+    if os.environ.get("BENCH_REUSE") and _generated_before():
+        sizes = _sizes_on_file()  # the data of an earlier run at this scale (--data-dir)
+    else:
+        sizes = populate(float(scale))
     generate_s = time.perf_counter() - began
     print(f"scale {scale}: generated in {generate_s:.1f} s: {sizes}", file=sys.stderr, flush=True)
     ids = _ids()
@@ -420,10 +448,14 @@ def child(scale: str, workers: int, load_seconds: float) -> None:
 # --- Parent ---------------------------------------------------------------------------------
 
 
-def run_scale(scale: str, db: str, workers: int, load_seconds: float) -> dict[str, object]:
+def run_scale(
+    scale: str, db: str, workers: int, load_seconds: float, keep: str | None = None
+) -> dict[str, object]:
     env = dict(os.environ)
+    if keep:
+        env["BENCH_REUSE"] = "1"
     with tempfile.TemporaryDirectory(prefix="guazhi-scale-") as data_dir:
-        env["GUAZHI_DATA_DIR"] = data_dir
+        env["GUAZHI_DATA_DIR"] = keep if keep and db == "sqlite" else data_dir
         env["GUAZHI_ALLOWED_HOSTS"] = "127.0.0.1,testserver"  # testserver: the query counts
         if db == "sqlite":
             env.pop("DATABASE_URL", None)
@@ -460,6 +492,11 @@ def main() -> None:
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2–4)")
     parser.add_argument("--load-seconds", type=float, default=MAX_LOAD_SECONDS)
+    parser.add_argument(
+        "--data-dir",
+        help="keep the generated data here (SQLite) and reuse it on the next run at the same "
+        "scale; with PostgreSQL, reuse what DATABASE_URL already holds from an earlier run",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--export-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -475,7 +512,9 @@ def main() -> None:
     if args.db == "postgres" and len(scales) > 1:
         raise SystemExit("with PostgreSQL run one scale per empty database")
 
-    results = [run_scale(s, args.db, workers, load_seconds) for s in scales]
+    if args.data_dir and len(scales) > 1:
+        raise SystemExit("--data-dir holds one scale")
+    results = [run_scale(s, args.db, workers, load_seconds, args.data_dir) for s in scales]
     print(f"{args.db}, {results[0]['server']}")
     print(f"{'page':24}" + "".join(f"{'scale ' + str(r['scale']):>26}" for r in results))
     print(f"{'':24}" + "".join(f"{'p50 / p95 ms · queries':>26}" for _ in results))
