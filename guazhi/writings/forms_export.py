@@ -36,6 +36,7 @@ class BatchExportForm(BootstrapMixin, forms.Form):
     cohort = forms.ModelChoiceField(
         label="批次",
         queryset=Cohort.objects.none(),
+        empty_label="请选择批次",
         error_messages={"required": "请选择批次。", "invalid_choice": "请选择批次。"},
     )
     kind = forms.ChoiceField(
