@@ -1,4 +1,4 @@
-"""Assessment changes. Each takes the acting user (`actor`) and the client address (`ip`),
+"""Assessment changes of periods and forms (schemes: `scheme_actions`). Each takes the acting user (`actor`) and the client address (`ip`),
 locks what it changes, checks the version the form was opened on, saves only the changed
 columns and writes the audit record in the same short transaction.
 
@@ -33,211 +33,24 @@ from guazhi.assessment.models import (
 from guazhi.audit.log import record
 from guazhi.audit.models import Event
 from guazhi.ledger.models import Entry
-from guazhi.roster.models import Cohort, Secondment, SecondmentStatus, StaleEdit
+from guazhi.roster.models import Secondment, SecondmentStatus, StaleEdit
 from guazhi.writings.models import Writing
 
-IN_USE_MESSAGE = "该方案已有评分记录，不能再修改，以免同一次考核前后标准不一。如需调整，请“复制为新方案”后修改副本。"
 CLOSED_MESSAGE = "该考核结果已公布，不能再修改。"
-
-DEFAULT_OUTLINE = """\
-德 20
-  政治品质 50 | 理想信念坚定，严守政治纪律和政治规矩
-  职业道德 30 | 爱岗敬业，敢于担当
-  社会公德 20 | 遵守社会公德，群众口碑好
-能 20
-  学习调研 30 | 主动学习基层工作方法，调研深入
-  统筹协调 40 | 协调解决问题、推动工作落实的能力
-  群众工作 30 | 联系服务群众，化解矛盾
-勤 15
-  在岗履职 50 | 按规定在岗，服从接收单位管理
-  工作作风 50 | 深入一线，工作纪实及时真实
-绩 35
-  分管工作 50 | 完成分管工作目标任务的情况
-  重点项目 30 | 推进项目手续、资源对接的实效
-  为民办实事 20 | 解决群众急难愁盼问题的成效
-廉 10
-  廉洁自律 60 | 遵守廉洁纪律，不谋私利
-  遵规守纪 40 | 遵守中央八项规定精神和接收单位各项制度
-"""
-DEFAULT_NAME = "挂职干部考核方案（德能勤绩廉）"
 
 
 class AssessmentPermissionError(Exception):
     """The actor may not do this (the views answer 404 before it gets here)."""
 
 
-def _admin(actor: User | None) -> None:
+def require_admin(actor: User | None) -> None:
     if actor is not None and not actor.is_programme_admin:
         raise AssessmentPermissionError
 
 
-def _audit(actor: User | None, ip: str, **kwargs: Any) -> None:
+def audit(actor: User | None, ip: str, **kwargs: Any) -> None:
+    """An audit record of the actor's change (the server's, for the demo seeder)."""
     record(user=actor, ip=ip, username="" if actor else "系统", **kwargs)
-
-
-# --- Schemes -------------------------------------------------------------------------------------
-
-
-def _write_tree(scheme: Scheme, nodes: Sequence[scoring.Node]) -> None:
-    scheme.indicators.all().delete()
-    order = 0
-    for node in nodes:
-        order += 1
-        parent = Indicator.objects.create(
-            scheme=scheme, name=node.name, weight=node.weight, note=node.note, sort_order=order
-        )
-        for child in node.children:
-            order += 1
-            Indicator.objects.create(
-                scheme=scheme,
-                parent=parent,
-                name=child.name,
-                weight=child.weight,
-                note=child.note,
-                sort_order=order,
-            )
-
-
-def checked_outline(outline: str) -> list[scoring.Node]:
-    """The outline's indicators, or a ValidationError with every problem in Chinese."""
-    try:
-        nodes = scoring.parse_outline(outline)
-    except scoring.OutlineError as e:
-        raise ValidationError({"outline": e.messages}) from None
-    errors = scoring.weight_errors(nodes)
-    if errors:
-        raise ValidationError({"outline": errors})
-    return nodes
-
-
-@transaction.atomic
-def create_scheme(
-    *, actor: User | None, cohort: Cohort, name: str = DEFAULT_NAME, ip: str = ""
-) -> Scheme:
-    """A new scheme for the cohort with the default 德、能、勤、绩、廉 indicators."""
-    _admin(actor)
-    name = name.strip() or DEFAULT_NAME
-    if Scheme.objects.filter(cohort=cohort, name=name).exists():
-        raise ValidationError({"name": "本批次已有同名方案，请换一个名称。"})
-    scheme = Scheme.objects.create(cohort=cohort, name=name, created_by=actor)
-    _write_tree(scheme, checked_outline(DEFAULT_OUTLINE))
-    _audit(actor, ip, event=Event.CREATE, obj=scheme, detail=f"新建考核方案（{cohort}）")
-    return scheme
-
-
-def _lock_scheme(scheme: Scheme, version: int) -> Scheme:
-    locked = Scheme.objects.select_for_update().get(pk=scheme.pk)
-    if locked.version != version:
-        raise StaleEdit("该考核方案")
-    if locked.is_in_use():
-        raise ValidationError(IN_USE_MESSAGE)
-    return locked
-
-
-SCHEME_FIELDS = (
-    "name",
-    "scale",
-    "excellent_min",
-    "competent_min",
-    "basic_min",
-    "excellent_cap",
-    "host_weight",
-    "evaluation_weight",
-)
-
-
-def _check_settings(values: Mapping[str, Any]) -> None:
-    errors: dict[str, list[str]] = {}
-    bands = scoring.Bands(values["excellent_min"], values["competent_min"], values["basic_min"])
-    if bands.errors():
-        errors["excellent_min"] = bands.errors()
-    if values["host_weight"] + values["evaluation_weight"] != 100:
-        errors["evaluation_weight"] = [
-            "接收单位评分与民主测评的权重之和应为 100（例如 70 和 30）。"
-        ]
-    if errors:
-        raise ValidationError(errors)
-
-
-@transaction.atomic
-def update_scheme(
-    *, actor: User, scheme: Scheme, version: int, values: Mapping[str, Any], ip: str = ""
-) -> dict[str, list[Any]]:
-    """Change the scheme's settings (name, scale, bands, cap, weights); refused once in use."""
-    _admin(actor)
-    locked = _lock_scheme(scheme, version)
-    merged = {name: values.get(name, getattr(locked, name)) for name in SCHEME_FIELDS}
-    _check_settings(merged)
-    if (
-        merged["name"] != locked.name
-        and Scheme.objects.filter(cohort_id=locked.cohort_id, name=merged["name"])
-        .exclude(pk=locked.pk)
-        .exists()
-    ):
-        raise ValidationError({"name": "本批次已有同名方案，请换一个名称。"})
-    changed = {n: [getattr(locked, n), v] for n, v in merged.items() if getattr(locked, n) != v}
-    if not changed:
-        return {}
-    for name, (_old, new) in changed.items():
-        setattr(locked, name, new)
-    locked.version += 1
-    locked.save(update_fields=[*changed, "version"])
-    _audit(
-        actor,
-        ip,
-        event=Event.EDIT,
-        obj=locked,
-        detail="修改考核方案设置",
-        before={k: str(v[0]) for k, v in changed.items()},
-        after={k: str(v[1]) for k, v in changed.items()},
-    )
-    scheme.refresh_from_db()
-    return changed
-
-
-@transaction.atomic
-def set_indicators(
-    *, actor: User, scheme: Scheme, version: int, outline: str, ip: str = ""
-) -> Scheme:
-    """Replace the scheme's indicators with those of the outline; refused once in use."""
-    _admin(actor)
-    nodes = checked_outline(outline)
-    locked = _lock_scheme(scheme, version)
-    before = scoring.format_outline(locked.tree())
-    _write_tree(locked, nodes)
-    locked.version += 1
-    locked.save(update_fields=["version"])
-    _audit(
-        actor,
-        ip,
-        event=Event.EDIT,
-        obj=locked,
-        detail="修改考核指标",
-        before={"指标": before},
-        after={"指标": scoring.format_outline(nodes)},
-    )
-    scheme.refresh_from_db()
-    return locked
-
-
-@transaction.atomic
-def copy_scheme(*, actor: User, scheme: Scheme, ip: str = "") -> Scheme:
-    """A new, unused scheme with the same settings and indicators (「复制为新方案」)."""
-    _admin(actor)
-    base = f"{scheme.name}（副本）"[:90]
-    name, n = base, 1
-    while Scheme.objects.filter(cohort_id=scheme.cohort_id, name=name).exists():
-        n += 1
-        name = f"{base}{n}"
-    copy = Scheme.objects.create(
-        cohort_id=scheme.cohort_id,
-        name=name,
-        created_by=actor,
-        **{f: getattr(scheme, f) for f in SCHEME_FIELDS if f != "name"},
-    )
-    _write_tree(copy, scheme.tree())
-    _audit(actor, ip, event=Event.CREATE, obj=copy, detail=f"复制考核方案“{scheme.name}”")
-    return copy
 
 
 # --- Periods -------------------------------------------------------------------------------------
@@ -260,7 +73,7 @@ def create_period(
     ip: str = "",
 ) -> Period:
     """Open an assessment of the scheme's cohort, with a form for every cadre on post."""
-    _admin(actor)
+    require_admin(actor)
     errors: dict[str, str] = {}
     title = title.strip()
     if not title:
@@ -286,7 +99,7 @@ def create_period(
         end_date=end_date,
     )
     added = _add_missing(period)
-    _audit(
+    audit(
         actor,
         ip,
         event=Event.CREATE,
@@ -310,13 +123,13 @@ def _add_missing(period: Period) -> int:
 @transaction.atomic
 def add_missing_assessments(*, actor: User, period: Period, ip: str = "") -> int:
     """Forms for cadres who reported for duty after the assessment began."""
-    _admin(actor)
+    require_admin(actor)
     locked = Period.objects.select_for_update().get(pk=period.pk)
     if not locked.is_open:
         raise ValidationError(CLOSED_MESSAGE)
     added = _add_missing(locked)
     if added:
-        _audit(actor, ip, event=Event.CREATE, obj=locked, detail=f"补充考核名单 {added} 人")
+        audit(actor, ip, event=Event.CREATE, obj=locked, detail=f"补充考核名单 {added} 人")
     return added
 
 
@@ -324,7 +137,7 @@ def add_missing_assessments(*, actor: User, period: Period, ip: str = "") -> int
 def publish_period(*, actor: User, period: Period, version: int, ip: str = "") -> Period:
     """Freeze every cadre's result and make them visible to cadres and home units. Every form
     must be scored first: a published ranking with cadres missing from it would be wrong."""
-    _admin(actor)
+    require_admin(actor)
     locked = Period.objects.select_for_update().select_related("scheme").get(pk=period.pk)
     if locked.version != version:
         raise StaleEdit("该考核")
@@ -353,7 +166,7 @@ def publish_period(*, actor: User, period: Period, version: int, ip: str = "") -
     locked.version += 1
     locked.save(update_fields=["status", "published_at", "published_by", "version"])
     counts = {r: sum(1 for a in assessments if a.rating == r) for r in scoring.RATINGS}
-    _audit(
+    audit(
         actor,
         ip,
         event=Event.STATUS_CHANGE,
@@ -453,7 +266,7 @@ def save_self_assessment(
     locked.self_submitted_at = timezone.now()
     locked.self_version += 1
     locked.save(update_fields=["self_text", "self_score", "self_submitted_at", "self_version"])
-    _audit(
+    audit(
         actor,
         ip,
         event=Event.EDIT,
@@ -542,7 +355,7 @@ def save_host_scoring(
         ]
     )
     indicators = _leaf_indicators(scheme)
-    _audit(
+    audit(
         actor,
         ip,
         event=Event.EDIT,
@@ -578,7 +391,7 @@ def save_home_comment(
     locked.save(
         update_fields=["home_comment", "home_commented_by", "home_commented_at", "home_version"]
     )
-    _audit(
+    audit(
         actor,
         ip,
         event=Event.EDIT,

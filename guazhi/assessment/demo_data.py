@@ -25,7 +25,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from guazhi.accounts.models import Role, User
-from guazhi.assessment import actions
+from guazhi.assessment import actions, scheme_actions
 from guazhi.assessment.models import Assessment, Period, PeriodKind, Scheme
 from guazhi.ledger.models import Entry
 from guazhi.roster.models import Cohort, Secondment, SecondmentStatus
@@ -178,8 +178,8 @@ def seed_assessment(*, actor: User, publish: bool = True, rng_seed: int = SEED) 
             )
             if not on_post.exists():
                 continue
-            scheme = actions.create_scheme(actor=actor, cohort=cohort)
-            actions.update_scheme(
+            scheme = scheme_actions.create_scheme(actor=actor, cohort=cohort)
+            scheme_actions.update_scheme(
                 actor=actor,
                 scheme=scheme,
                 version=scheme.version,

@@ -11,7 +11,7 @@ from django import forms
 
 from guazhi.accounts.models import User
 from guazhi.assessment import scoring
-from guazhi.assessment.actions import SCHEME_FIELDS, HostItem
+from guazhi.assessment.actions import HostItem
 from guazhi.assessment.models import (
     Assessment,
     Indicator,
@@ -21,6 +21,7 @@ from guazhi.assessment.models import (
     ScoreSource,
     ScoringScale,
 )
+from guazhi.assessment.scheme_actions import SCHEME_FIELDS
 from guazhi.ledger.models import Entry
 from guazhi.roster.forms import DATE_INPUT, BootstrapMixin, VersionedForm
 from guazhi.roster.models import Cohort

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from guazhi.assessment import actions, results, scoring
+from guazhi.assessment import actions, results, scheme_actions, scoring
 from guazhi.assessment.access import (
     business_user,
     get_editable_scheme,
@@ -55,11 +55,11 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def scheme_create(request: HttpRequest) -> HttpResponse:
     user = programme_admin(request)
-    initial = {"name": actions.DEFAULT_NAME, "cohort": request.GET.get("cohort")}
+    initial = {"name": scheme_actions.DEFAULT_NAME, "cohort": request.GET.get("cohort")}
     form = SchemeCreateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            scheme = actions.create_scheme(
+            scheme = scheme_actions.create_scheme(
                 actor=user,
                 cohort=form.cleaned_data["cohort"],
                 name=form.cleaned_data["name"],
@@ -96,12 +96,12 @@ def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = get_editable_scheme(request, pk)
     user = programme_admin(request)
     if scheme.is_in_use():
-        messages.error(request, actions.IN_USE_MESSAGE)
+        messages.error(request, scheme_actions.IN_USE_MESSAGE)
         return redirect(scheme)
     form = SchemeSettingsForm(request.POST or None, instance=Scheme.objects.get(pk=scheme.pk))
     if request.method == "POST" and form.is_valid():
         try:
-            changed = actions.update_scheme(
+            changed = scheme_actions.update_scheme(
                 actor=user,
                 scheme=scheme,
                 version=form.cleaned_data["version"],
@@ -122,13 +122,13 @@ def scheme_indicators(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = get_editable_scheme(request, pk)
     user = programme_admin(request)
     if scheme.is_in_use():
-        messages.error(request, actions.IN_USE_MESSAGE)
+        messages.error(request, scheme_actions.IN_USE_MESSAGE)
         return redirect(scheme)
     initial = {"version": scheme.version, "outline": scoring.format_outline(scheme.tree())}
     form = OutlineForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.set_indicators(
+            scheme_actions.set_indicators(
                 actor=user,
                 scheme=scheme,
                 version=form.cleaned_data["version"],
@@ -148,7 +148,9 @@ def scheme_indicators(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def scheme_copy(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = get_editable_scheme(request, pk)
-    copy = actions.copy_scheme(actor=programme_admin(request), scheme=scheme, ip=client_ip(request))
+    copy = scheme_actions.copy_scheme(
+        actor=programme_admin(request), scheme=scheme, ip=client_ip(request)
+    )
     messages.success(request, f"已复制为新方案“{copy.name}”，可以修改后用于新的考核。")
     return redirect(copy)
 

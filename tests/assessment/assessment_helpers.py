@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from guazhi.assessment import actions
+from guazhi.assessment import actions, scheme_actions
 from guazhi.assessment.models import Assessment, Period, PeriodKind, Scheme
 from guazhi.roster.models import Cohort, Secondment
 
 
 def make_scheme(cohort: Cohort, **settings: object) -> Scheme:
-    scheme = actions.create_scheme(actor=None, cohort=cohort)
+    scheme = scheme_actions.create_scheme(actor=None, cohort=cohort)
     if settings:
         Scheme.objects.filter(pk=scheme.pk).update(**settings)
         scheme.refresh_from_db()

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from guazhi.assessment import actions
+from guazhi.assessment import actions, scheme_actions
 from guazhi.assessment.models import IndicatorScore, Scheme, ScoreSource
 from guazhi.audit.models import AuditRecord
 from guazhi.roster.models import StaleEdit
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_new_scheme_has_the_default_tree(cohort, programme_admin):
-    scheme = actions.create_scheme(actor=programme_admin, cohort=cohort, name="年度考核方案")
+    scheme = scheme_actions.create_scheme(actor=programme_admin, cohort=cohort, name="年度考核方案")
     top = [n.name for n in scheme.tree()]
     assert top == ["德", "能", "勤", "绩", "廉"]
     assert sum(n.weight for n in scheme.tree()) == 100
@@ -57,9 +57,9 @@ def test_weights_off_100_are_refused_with_chinese_errors(client_for, programme_a
 
 def test_settings_need_weights_summing_to_100_and_ordered_bands(programme_admin, cohort):
     scheme = make_scheme(cohort)
-    base = {f: getattr(scheme, f) for f in actions.SCHEME_FIELDS}
+    base = {f: getattr(scheme, f) for f in scheme_actions.SCHEME_FIELDS}
     with pytest.raises(ValidationError) as e:
-        actions.update_scheme(
+        scheme_actions.update_scheme(
             actor=programme_admin,
             scheme=scheme,
             version=scheme.version,
@@ -67,14 +67,14 @@ def test_settings_need_weights_summing_to_100_and_ordered_bands(programme_admin,
         )
     assert "权重之和应为 100" in str(e.value)
     with pytest.raises(ValidationError) as e:
-        actions.update_scheme(
+        scheme_actions.update_scheme(
             actor=programme_admin,
             scheme=scheme,
             version=scheme.version,
             values={**base, "competent_min": Decimal(95)},
         )
     assert "优秀 > 称职 > 基本称职" in str(e.value)
-    changed = actions.update_scheme(
+    changed = scheme_actions.update_scheme(
         actor=programme_admin,
         scheme=scheme,
         version=scheme.version,
@@ -86,12 +86,12 @@ def test_settings_need_weights_summing_to_100_and_ordered_bands(programme_admin,
 
 def test_stale_settings_form_is_refused(programme_admin, cohort):
     scheme = make_scheme(cohort)
-    values = {f: getattr(scheme, f) for f in actions.SCHEME_FIELDS}
-    actions.update_scheme(
+    values = {f: getattr(scheme, f) for f in scheme_actions.SCHEME_FIELDS}
+    scheme_actions.update_scheme(
         actor=programme_admin, scheme=scheme, version=1, values={**values, "excellent_cap": 20}
     )
     with pytest.raises(StaleEdit):
-        actions.update_scheme(
+        scheme_actions.update_scheme(
             actor=programme_admin, scheme=scheme, version=1, values={**values, "name": "新"}
         )
 
@@ -107,7 +107,7 @@ def test_a_scheme_in_use_cannot_change_only_be_copied(
     )
     assert scheme.is_in_use()
     with pytest.raises(ValidationError) as e:
-        actions.set_indicators(
+        scheme_actions.set_indicators(
             actor=programme_admin, scheme=scheme, version=scheme.version, outline="德 100"
         )
     assert "复制为新方案" in str(e.value)
@@ -125,7 +125,7 @@ def test_a_scheme_in_use_cannot_change_only_be_copied(
         (n.name, n.weight, len(n.children)) for n in scheme.tree()
     ]
     assert not copy.is_in_use()
-    actions.set_indicators(
+    scheme_actions.set_indicators(
         actor=programme_admin, scheme=copy, version=copy.version, outline="德 100"
     )
     assert len(scheme.tree()) == 5  # the original is untouched

@@ -39,7 +39,7 @@ def test_the_engine_imports_no_django():
 
 
 def test_default_outline_is_valid_and_sums_to_100_at_each_level():
-    from guazhi.assessment.actions import DEFAULT_OUTLINE
+    from guazhi.assessment.scheme_actions import DEFAULT_OUTLINE
 
     tree = parse_outline(DEFAULT_OUTLINE)
     assert [n.name for n in tree] == ["德", "能", "勤", "绩", "廉"]
