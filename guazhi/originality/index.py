@@ -300,8 +300,11 @@ class OriginalityIndex:
 
     # -- query -----------------------------------------------------------------------------
 
-    def check(self, text: str, *, exclude_id: str | None = None) -> CheckResult:
-        """Compare one document with the index; ``exclude_id`` (its own id) never matches."""
+    def check(
+        self, text: str, *, exclude_id: str | None = None, exclude_ids: Iterable[str] = ()
+    ) -> CheckResult:
+        """Compare one document with the index; ``exclude_id`` (its own id) never matches, nor
+        do ``exclude_ids`` (e.g. the author's other documents: self-reuse is not copying)."""
         self._flush()
         p = self.params
         norm = self.normalizer(text)
@@ -322,9 +325,11 @@ class OriginalityIndex:
         hit_pos = packed & POS_MASK
         hit_gaps = packed >> POS_BITS
         alive = ~self._deleted[hit_doc]
-        own = self._num.get(exclude_id) if exclude_id is not None else None
-        if own is not None:
-            alive &= hit_doc != own
+        excluded = [exclude_id] if exclude_id is not None else []
+        excluded.extend(exclude_ids)
+        own = [self._num[doc_id] for doc_id in excluded if doc_id in self._num]
+        if own:
+            alive &= ~np.isin(hit_doc, own)
         return find_passages(
             text,
             norm,

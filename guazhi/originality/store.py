@@ -130,8 +130,10 @@ class OriginalityStore:
             return OriginalityIndex(self.params, self.normalizer)
         return OriginalityIndex.load(self.directory / name, mmap=mmap, normalizer=self.normalizer)
 
-    def check(self, text: str, *, exclude_id: str | None = None) -> CheckResult:
-        return self.index().check(text, exclude_id=exclude_id)
+    def check(
+        self, text: str, *, exclude_id: str | None = None, exclude_ids: Iterable[str] = ()
+    ) -> CheckResult:
+        return self.index().check(text, exclude_id=exclude_id, exclude_ids=exclude_ids)
 
     def __len__(self) -> int:
         return len(self.index())
@@ -159,7 +161,8 @@ class OriginalityStore:
         """Apply removals, then additions, as one new generation; returns its name.
 
         Each call writes a whole generation (the arrays are rewritten, O(index size) on disk),
-        so callers batch their changes where they can."""
+        so callers batch their changes where they can. Raises ``IncompatibleIndex`` when the
+        published generation cannot be read with this store's normaliser: ``replace`` it."""
         with self._writer_lock():
             current, _stamp = self._current()
             self._clean(current)
@@ -167,24 +170,39 @@ class OriginalityStore:
             for doc_id in remove:
                 index.remove(doc_id)
             index.add_many(add)
-            number = max([0, *self._numbers(), _generation_number(current or "")]) + 1
-            name = f"{_PREFIX}{number:08d}"
-            tmp = self.directory / f"{name}.tmp-{os.getpid()}"
-            index.save(tmp, fsync=True)
-            _fsync_dir(tmp)
-            self._step("saved")
-            os.rename(tmp, self.directory / name)
-            _fsync_dir(self.directory)
-            self._step("renamed")
-            pointer = self.directory / f"{_CURRENT}.tmp-{os.getpid()}"
-            with pointer.open("w", encoding="ascii") as f:
-                f.write(name + "\n")
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(pointer, self.directory / _CURRENT)
-            _fsync_dir(self.directory)
-            self._step("published")
-            self._clean(name)
+            return self._publish(index, current)
+
+    def replace(self, docs: Iterable[tuple[str, str]]) -> str:
+        """Publish a generation holding exactly ``docs`` (a rebuild), whatever the published
+        one holds or whether it can be read at all. ``docs`` is consumed under the writer lock,
+        so a lazy reader of the documents' source sees every change published before."""
+        with self._writer_lock():
+            current, _stamp = self._current()
+            self._clean(current)
+            index = OriginalityIndex(self.params, self.normalizer)
+            index.add_many(docs, merge=False)
+            return self._publish(index, current)
+
+    def _publish(self, index: OriginalityIndex, current: str | None) -> str:
+        """Under the writer lock: save ``index`` as the next generation and point CURRENT at it."""
+        number = max([0, *self._numbers(), _generation_number(current or "")]) + 1
+        name = f"{_PREFIX}{number:08d}"
+        tmp = self.directory / f"{name}.tmp-{os.getpid()}"
+        index.save(tmp, fsync=True)
+        _fsync_dir(tmp)
+        self._step("saved")
+        os.rename(tmp, self.directory / name)
+        _fsync_dir(self.directory)
+        self._step("renamed")
+        pointer = self.directory / f"{_CURRENT}.tmp-{os.getpid()}"
+        with pointer.open("w", encoding="ascii") as f:
+            f.write(name + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(pointer, self.directory / _CURRENT)
+        _fsync_dir(self.directory)
+        self._step("published")
+        self._clean(name)
         return name
 
     def _step(self, name: str) -> None:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from originality_testdata import synthetic
 
-from guazhi.originality import OriginalityStore, StoreBusy
+from guazhi.originality import IncompatibleIndex, OriginalityStore, StoreBusy
 from guazhi.originality import index as index_module
 
 SPAWN = multiprocessing.get_context("spawn")
@@ -54,6 +54,42 @@ def test_adding_a_document_fingerprints_only_that_document(tmp_path, monkeypatch
     assert len(store) == 21
     assert {p.source_id for p in store.check(doc(100)).passages} == {"w-1"}
     assert {p.source_id for p in store.check(doc(5)).passages} == {"r-5"}
+
+
+def test_several_documents_can_be_excluded_from_a_check(tmp_path):
+    store = OriginalityStore(tmp_path / "s")
+    store.add_many([("w-1", doc(1)), ("w-2", doc(2)), ("r-3", doc(3))])
+    mosaic = doc(1)[:500] + doc(2)[:500] + doc(3)[:500]
+    assert {p.source_id for p in store.check(mosaic).passages} == {"w-1", "w-2", "r-3"}
+    result = store.check(mosaic, exclude_ids=["w-1", "w-2", "w-absent"])
+    assert {p.source_id for p in result.passages} == {"r-3"}
+    assert {p.source_id for p in store.check(mosaic, exclude_id="r-3").passages} == {"w-1", "w-2"}
+
+
+def test_replace_publishes_exactly_the_given_documents(tmp_path):
+    store = OriginalityStore(tmp_path / "s")
+    reader = OriginalityStore(tmp_path / "s")
+    store.add_many((f"r-{i}", doc(i)) for i in range(3))
+    assert len(reader) == 3
+    store.replace([("w-9", doc(9))])
+    assert reader.ids == ["w-9"]
+    assert {p.source_id for p in reader.check(doc(9)).passages} == {"w-9"}
+    assert reader.check(doc(1)).copy_ratio == 0
+
+
+def test_replace_recovers_from_an_unreadable_generation(tmp_path):
+    store = OriginalityStore(tmp_path / "s")
+    first = store.add("r-0", doc(0))
+    meta = tmp_path / "s" / first / "meta.json"
+    meta.write_text(meta.read_text().replace('"format": 2', '"format": 1'))
+    fresh = OriginalityStore(tmp_path / "s")
+    with pytest.raises(IncompatibleIndex):
+        fresh.index()
+    with pytest.raises(IncompatibleIndex):
+        fresh.add("r-1", doc(1))
+    fresh.replace([("r-0", doc(0)), ("r-1", doc(1))])
+    assert set(fresh.ids) == {"r-0", "r-1"}
+    assert set(store.ids) == {"r-0", "r-1"}
 
 
 def test_old_generations_are_pruned_and_readers_keep_what_they_mapped(tmp_path):
