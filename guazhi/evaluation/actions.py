@@ -6,7 +6,6 @@ the code's "used" flag (the round's open, close, void and export are audited, ne
 
 from __future__ import annotations
 
-import random
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -359,7 +358,7 @@ def cast_ballot(*, round_: Round, code_text: str, choices: Mapping[int, Choice])
             )
             for secondment_id, choice in choices.items()
         ]
-        random.shuffle(votes)
+        secrets.SystemRandom().shuffle(votes)
         Vote.objects.bulk_create(votes)
         if connection.vendor == "postgresql":
             _mix(locked)
@@ -372,24 +371,18 @@ def _mix(round_: Round) -> None:
     leaves every live vote with the same xmin and a random place: neither the order nor the
     transaction id tells which vote came with which code. (Dead row versions stay in the heap
     until VACUUM; docs/evaluation.md.)"""
-    rows = list(
-        Vote.objects.filter(round=round_).values_list(
-            "group_id", "secondment_id", "rating", "comment"
+    # One statement, no rows through Python: the cost per ballot stays a few milliseconds for
+    # a round of 500 raters (1,500 votes), and the round's lock is held that long only.
+    table = Vote._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH old AS (DELETE FROM {table} WHERE round_id = %s"  # noqa: S608 (table name)
+            " RETURNING group_id, secondment_id, rating, comment)"
+            f" INSERT INTO {table} (id, round_id, group_id, secondment_id, rating, comment)"
+            " SELECT floor(random() * 4611686018427387903)::bigint + 1, %s,"
+            " group_id, secondment_id, rating, comment FROM old ORDER BY random()",
+            [round_.pk, round_.pk],
         )
-    )
-    secrets.SystemRandom().shuffle(rows)
-    Vote.objects.filter(round=round_).delete()
-    Vote.objects.bulk_create(
-        Vote(
-            id=random_key(),
-            round=round_,
-            group_id=group_id,
-            secondment_id=secondment_id,
-            rating=rating,
-            comment=comment,
-        )
-        for group_id, secondment_id, rating, comment in rows
-    )
 
 
 def _forget_physical_history() -> None:
