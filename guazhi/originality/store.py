@@ -210,6 +210,8 @@ class OriginalityStore:
 
     @contextlib.contextmanager
     def _writer_lock(self) -> Iterator[None]:
+        # The directory may have been deleted to start afresh since this store was made.
+        self.directory.mkdir(parents=True, exist_ok=True)
         with (self.directory / _LOCK).open("a") as f:
             deadline = time.monotonic() + self.lock_timeout
             while True:

@@ -2,15 +2,16 @@
 
 `enqueue(version_id)` is called by `guazhi.writings.checks.on_submitted` once a submission has
 committed: it makes the version's `Report` (status 排队中) and enqueues `tasks.check_report`.
-`run_check(report_id)` is the task's body: under the index lock it compares the version's text
-with every other writing's latest submission and the reference corpus, then puts the version
-into the index (it replaces the writing's previous submission there), and stores the ratios and
-passages. Progress and failure are short UPDATEs of the report's row, read by the polling page.
+`run_check(report_id)` is the task's body: it reads the published index (no lock: the engine's
+shared store), compares the version's text with every other writing's latest submission and the
+reference corpus, then publishes the version into the index under the store's writer lock (it
+replaces the writing's previous submission there), and stores the ratios and passages. Progress
+and failure are short UPDATEs of the report's row, read by the polling page.
 
 What does not count as copying: the same writing's earlier versions, and the author's other
 writings (a term summary may reuse the author's own quarterly summaries, as CNKI's
-去除本人文献复制比 leaves self-reuse out). Both are taken out of the index for the duration of the
-check and put back (as their writing's latest submission) before it is saved.
+去除本人文献复制比 leaves self-reuse out). Both are excluded from the comparison
+(`exclude_ids`); the index itself is not touched for that.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from guazhi.similarity import store
@@ -95,8 +96,10 @@ def run_check(report_id: int) -> str:
     )
     try:
         _compare(report)
-    except store.IndexBusy as e:
-        report._update(status=ReportStatus.FAILED, message=str(e), finished_at=timezone.now())
+    except store.StoreBusy:
+        report._update(
+            status=ReportStatus.FAILED, message=store.BUSY_MESSAGE, finished_at=timezone.now()
+        )
     except Exception:
         logger.exception("originality check of report %s failed", report.pk)
         report._update(
@@ -112,22 +115,20 @@ def _compare(report: Report) -> None:
         writing__secondment__cadre_id=cadre_id, is_submission=True
     )
     own_ids = [store.version_id(pk) for pk in own_versions.values_list("pk", flat=True)]
-    with store.open_index() as index:
-        report.set_progress(30, "正在逐段比对")
-        present = {doc_id for doc_id in own_ids if doc_id in index}
-        for doc_id in present:
-            index.remove(doc_id)
-        result = check_text(index, version.text)
-        report.set_progress(80, "正在更新比对库")
-        # Back go the author's writings that were there (as their latest submission) and this
-        # version: not a submission of theirs still waiting for its own check, which would
-        # otherwise be in the index before it and be reported as its own source's copy.
-        latest = store.latest_submissions().filter(writing__secondment__cadre_id=cadre_id)
-        back = latest.filter(
-            Q(writing_id=version.writing_id) | Q(writing__in=[w for w, pk in _writings_of(present)])
-        )
-        index.add_many((store.version_id(pk), text) for pk, text in back.values_list("pk", "text"))
-        engine = store.engine_info(index)
+    index = store.current_index()
+    report.set_progress(30, "正在逐段比对")
+    result = check_text(index, version.text, exclude_ids=own_ids)
+    engine = store.engine_info(index, documents=len(index) - sum(i in index for i in own_ids))
+    report.set_progress(80, "正在更新比对库")
+    # The writing's latest submission replaces its earlier ones in the index, after the check:
+    # an original is never reported as a copy of a later copy. (A retried check of an older
+    # version puts back the latest, not itself.)
+    writing_versions = own_versions.filter(writing_id=version.writing_id)
+    latest = store.latest_submissions().filter(writing_id=version.writing_id)
+    store.update(
+        add=((store.version_id(pk), text) for pk, text in latest.values_list("pk", "text")),
+        remove=[store.version_id(pk) for pk in writing_versions.values_list("pk", flat=True)],
+    )
     report._update(
         status=ReportStatus.DONE,
         progress=100,
@@ -142,12 +143,8 @@ def _compare(report: Report) -> None:
     )
 
 
-def _writings_of(doc_ids: set[str]) -> list[tuple[int, int]]:
-    """(writing id, version id) of the indexed versions among `doc_ids`."""
-    pks = [store.parse_id(d)[1] for d in doc_ids]
-    return list(WritingVersion.objects.filter(pk__in=pks).values_list("writing_id", "pk"))
-
-
-def check_text(index: store.OriginalityIndex, text: str) -> store.CheckResult:
+def check_text(
+    index: store.OriginalityIndex, text: str, *, exclude_ids: list[str]
+) -> store.CheckResult:
     """The engine's comparison (a seam for tests that make the engine fail)."""
-    return index.check(text)
+    return index.check(text, exclude_ids=exclude_ids)

@@ -1,26 +1,23 @@
-"""Where the originality index lives and who may change it: the one module that knows.
+"""Where the originality index lives and how the app reads and changes it: the one module that
+knows.
 
-The index (`guazhi.originality.OriginalityIndex`) sits in GUAZHI_ORIGINALITY_DIR (by default
-`<data dir>/originality/index`). Every use goes through `open_index()`, which takes an exclusive
-file lock (`.lock` beside it), loads the index, yields it and saves it again on success: checks,
-corpus uploads and rebuilds run in several processes (web workers, `db_worker`), and the lock
-makes them one writer at a time. Only background tasks and admin actions open it; no page view
-does, so readers never wait on it.
+The index is the engine's shared store (`guazhi.originality.OriginalityStore`) in
+`GUAZHI_ORIGINALITY_DIR/store`: one writer at a time under its file lock, every other process
+reading the published generation (memory-mapped) and reloading it when a writer publishes a
+new one. Each process keeps one `OriginalityStore` per directory (`shared()`), so a check costs
+one stat call to learn whether the index changed, not a load.
 
 What the index holds (document ids): "r<pk>" for every reference text not removed, and "v<pk>"
-for the latest submitted version of every writing. A missing or unreadable index is rebuilt from
-the database under the same lock, so deleting the directory is always safe.
-
-When the engine ships its own shared store (one writer, readers reloading on change), this module
-is the one place to switch.
+for the latest submitted version of every writing. A missing, unreadable or incompatible index
+(another format, normaliser or folding data) is rebuilt from the database (`rebuild()`), so
+deleting the directory is always safe. Only background tasks, admin actions and the command
+change it; no page view reads it.
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import logging
-import time
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from pathlib import Path
@@ -29,20 +26,46 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 
-from guazhi.originality import CheckResult, OriginalityIndex
+from guazhi.originality import (
+    CheckResult,
+    IncompatibleIndex,
+    NormalizeConfig,
+    OriginalityIndex,
+    OriginalityStore,
+    StoreBusy,
+    normalizer_for,
+)
 from guazhi.writings.models import WritingVersion
 
 logger = logging.getLogger(__name__)
 
 LOCK_TIMEOUT = 120.0
+BUSY_MESSAGE = "查重比对库正被其他任务占用，请稍后重试。"
 
-
-class IndexBusy(Exception):
-    """Another process held the index for longer than the timeout."""
+_stores: dict[Path, OriginalityStore] = {}
+_stores_lock = threading.Lock()
 
 
 def index_dir() -> Path:
     return Path(settings.GUAZHI_ORIGINALITY_DIR)
+
+
+def store_dir() -> Path:
+    return index_dir() / "store"
+
+
+def shared() -> OriginalityStore:
+    """This process's store of the configured directory (it keeps the loaded generation)."""
+    path = store_dir()
+    with _stores_lock:
+        found = _stores.get(path)
+        if found is None:
+            # The current normaliser, not the saved one: an index built with another
+            # configuration raises IncompatibleIndex and is rebuilt, never silently queried.
+            found = _stores[path] = OriginalityStore(
+                path, normalizer=normalizer_for(NormalizeConfig()), lock_timeout=LOCK_TIMEOUT
+            )
+        return found
 
 
 def version_id(pk: int) -> str:
@@ -76,14 +99,57 @@ def corpus_documents() -> Iterator[tuple[str, str]]:
         yield version_id(pk), text
 
 
-def build(documents: Iterable[tuple[str, str]] | None = None) -> OriginalityIndex:
-    index = OriginalityIndex()
-    index.add_many(corpus_documents() if documents is None else documents, merge=False)
-    return index
+# The ways a published generation can fail to open: another format or normaliser
+# (IncompatibleIndex is a ValueError), files removed by hand, a damaged meta.json.
+_UNREADABLE = (OSError, ValueError, KeyError, TypeError, RuntimeError)
 
 
-def engine_info(index: OriginalityIndex) -> dict[str, Any]:
-    """What a report records about the engine that produced it."""
+def current_index() -> OriginalityIndex:
+    """The published index for reading, rebuilt from the database first when there is none or
+    it cannot be read. Raises StoreBusy if a rebuild is needed and another writer holds on."""
+    store = shared()
+    if store.generation is not None:
+        try:
+            return store.index()
+        except _UNREADABLE:
+            logger.warning(
+                "originality index in %s unreadable; rebuilding", store_dir(), exc_info=True
+            )
+    rebuild()
+    return store.index()
+
+
+def update(*, add: Iterable[tuple[str, str]] = (), remove: Iterable[str] = ()) -> None:
+    """Publish additions and removals; an index that cannot be read is rebuilt from the
+    database instead (which already holds what was to be added)."""
+    store = shared()
+    if store.generation is None:
+        rebuild()
+        return
+    add, remove = list(add), list(remove)
+    try:
+        store.update(add=add, remove=remove)
+    except _UNREADABLE:
+        logger.warning("originality index in %s unreadable; rebuilding", store_dir(), exc_info=True)
+        rebuild()
+
+
+def reset(documents: Iterable[tuple[str, str]]) -> int:
+    """Replace the index with exactly these documents (the demo checks its writings in the
+    order they were submitted, starting from the reference corpus alone)."""
+    shared().replace(documents)
+    return len(shared())
+
+
+def rebuild() -> int:
+    """Rebuild the index from the database; returns the number of documents. The documents
+    are read under the writer lock, so nothing published meanwhile is lost."""
+    return reset(corpus_documents())
+
+
+def engine_info(index: OriginalityIndex, *, documents: int | None = None) -> dict[str, Any]:
+    """What a report records about the engine that produced it (`documents`: how many the
+    text was compared with)."""
     normalizer = index.normalizer
     saved = getattr(normalizer, "saved_form", None)
     config = saved() if callable(saved) else asdict(normalizer.config)
@@ -91,92 +157,39 @@ def engine_info(index: OriginalityIndex) -> dict[str, Any]:
         "params": asdict(index.params),
         "normalizer": {k: v for k, v in config.items() if k != "boilerplate"},
         "boilerplate_patterns": len(config.get("boilerplate", ())),
-        "documents": len(index),
+        "documents": len(index) if documents is None else documents,
     }
 
 
-@contextlib.contextmanager
-def _locked(timeout: float) -> Iterator[None]:
-    folder = index_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".lock", "a+b") as fh:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise IndexBusy("查重比对库正被其他任务占用，请稍后重试。") from None
-                time.sleep(0.05)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-
-
-def _load_or_build(path: Path) -> OriginalityIndex:
-    if (path / "meta.json").is_file():
-        try:
-            return OriginalityIndex.load(path)
-        except (OSError, ValueError, KeyError, TypeError):
-            # A different format or normaliser, or a torn copy: the database is the truth.
-            logger.warning("originality index at %s unreadable; rebuilding", path, exc_info=True)
-    return build()
-
-
-@contextlib.contextmanager
-def open_index(
-    *,
-    timeout: float = LOCK_TIMEOUT,
-    rebuild: bool = False,
-    documents: Iterable[tuple[str, str]] | None = None,
-) -> Iterator[OriginalityIndex]:
-    """The index, held exclusively; saved when the block ends without an exception. With
-    `rebuild` it is built afresh, from `documents` or else from the database."""
-    path = index_dir() / "index"
-    with _locked(timeout):
-        index = build(documents) if rebuild else _load_or_build(path)
-        yield index
-        index.save(path)
-
-
-def reset(documents: Iterable[tuple[str, str]]) -> int:
-    """Replace the index with exactly these documents (the demo checks its writings in the
-    order they were submitted, starting from the reference corpus alone)."""
-    with open_index(rebuild=True, documents=documents) as index:
-        return len(index)
-
-
-def rebuild() -> int:
-    """Rebuild the index from the database; returns the number of documents."""
-    with open_index(rebuild=True) as index:
-        return len(index)
-
-
 def index_exists() -> bool:
-    return (index_dir() / "index" / "meta.json").is_file()
+    return shared().generation is not None
 
 
 def index_size_on_disk() -> int:
-    folder = index_dir() / "index"
-    if not folder.is_dir():
+    name = shared().generation
+    folder = store_dir() / name if name else None
+    if folder is None or not folder.is_dir():
         return 0
     return sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
 
 
 __all__ = [
+    "BUSY_MESSAGE",
     "CheckResult",
-    "IndexBusy",
+    "IncompatibleIndex",
     "OriginalityIndex",
-    "build",
+    "StoreBusy",
     "corpus_documents",
+    "current_index",
     "engine_info",
     "index_dir",
     "latest_submissions",
-    "open_index",
     "parse_id",
     "rebuild",
     "reference_id",
+    "reset",
+    "shared",
+    "store_dir",
+    "update",
     "version_id",
 ]

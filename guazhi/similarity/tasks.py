@@ -20,8 +20,8 @@ def update_references(added: list[int], removed: list[int]) -> int:
     from guazhi.similarity.models import ReferenceText
 
     texts = ReferenceText.objects.active().filter(pk__in=added).values_list("pk", "text")
-    with store.open_index() as index:
-        for pk in removed:
-            index.remove(store.reference_id(pk))
-        index.add_many((store.reference_id(pk), text) for pk, text in texts)
-        return len(index)
+    store.update(
+        add=((store.reference_id(pk), text) for pk, text in texts),
+        remove=[store.reference_id(pk) for pk in removed],
+    )
+    return len(store.shared())

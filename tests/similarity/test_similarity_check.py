@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 from similarity_testdata import TEMPLATE_HEADER, prose, swap_punctuation
 
-from guazhi.originality import OriginalityIndex
+from guazhi.originality import OriginalityStore
 from guazhi.similarity import store
 from guazhi.similarity.models import ReferenceText, Report, Verdict
 from guazhi.writings import actions as writing_actions
@@ -24,7 +29,8 @@ def test_an_honest_writing_is_clean(submit, cadre_user):
     assert report.verdict == Verdict.GREEN
     assert report.chars == len(version.text.replace("\n", ""))
     assert report.engine["params"]["k"] == 8
-    assert report.engine["documents"] == 1
+    assert report.engine["documents"] == 0  # compared with an empty index
+    assert store.shared().ids == [f"v{version.pk}"]
 
 
 def test_a_copy_of_another_cadres_writing_names_it(submit, cadre_user, other_cadre_user):
@@ -68,7 +74,7 @@ def test_own_earlier_versions_and_own_writings_are_not_copies(
     third = submit(cadre_user, text, title="第一季度小结", kind="quarterly")
     assert Report.objects.get(version=third).copy_ratio == 0
     # Only the latest submission of the first writing is in the index.
-    ids = OriginalityIndex.load(store.index_dir() / "index").ids
+    ids = store.shared().ids
     assert f"v{first.pk}" not in ids
     assert {f"v{second.pk}", f"v{third.pk}"} <= set(ids)
 
@@ -85,25 +91,66 @@ def test_the_cohort_table_shows_the_latest_submission_only(submit, cadre_user, h
     ]
 
 
-def test_the_index_survives_a_restart_and_is_rebuilt(submit, cadre_user, other_cadre_user):
+def test_the_index_survives_a_restart_and_is_rebuilt(
+    submit, cadre_user, other_cadre_user, monkeypatch
+):
     a = submit(other_cadre_user, prose(8))
-    folder = store.index_dir() / "index"
-    assert set(OriginalityIndex.load(folder).ids) == {f"v{a.pk}"}
-    # A new process (an empty in-memory state) reads the saved index: the copy is found.
+    # A new process: no store loaded yet; it reads the published generation from disk.
+    monkeypatch.setattr(store, "_stores", {})
+    assert set(OriginalityStore(store.store_dir()).ids) == {f"v{a.pk}"}
     report = Report.objects.get(version=submit(cadre_user, prose(8)))
     assert report.copy_ratio > 0.95
-    for f in folder.iterdir():
-        f.unlink()
+    shutil.rmtree(store.store_dir())
     call_command("originality_index", "--rebuild", verbosity=0)
-    assert set(OriginalityIndex.load(folder).ids) == {f"v{a.pk}", f"v{report.version_id}"}
+    expected = {f"v{a.pk}", f"v{report.version_id}"}
+    assert set(OriginalityStore(store.store_dir()).ids) == expected
+    assert set(store.shared().ids) == expected
 
 
 def test_a_missing_index_is_rebuilt_from_the_database(submit, cadre_user, other_cadre_user):
     original = submit(other_cadre_user, prose(9))
-    for f in (store.index_dir() / "index").iterdir():
-        f.unlink()
+    shutil.rmtree(store.store_dir())
     report = Report.objects.get(version=submit(cadre_user, prose(9)))
     assert {p["source_id"] for p in report.passages} == {f"v{original.pk}"}
+
+
+def test_an_index_of_an_older_format_is_rebuilt(submit, cadre_user, other_cadre_user):
+    original = submit(other_cadre_user, prose(11))
+    meta = store.store_dir() / store.shared().generation / "meta.json"
+    meta.write_text(meta.read_text().replace('"format": 2', '"format": 1'))
+    report = Report.objects.get(version=submit(cadre_user, prose(11)))
+    assert {p["source_id"] for p in report.passages} == {f"v{original.pk}"}
+    assert set(store.shared().ids) == {f"v{original.pk}", f"v{report.version_id}"}
+
+
+OTHER_PROCESS = """
+import sys
+from guazhi.originality import OriginalityStore
+store = OriginalityStore(sys.argv[1])
+print(" ".join(sorted(store.ids)))
+store.add("r-from-elsewhere", sys.stdin.read())
+"""
+
+
+def test_two_processes_see_each_others_additions(submit, cadre_user, other_cadre_user):
+    """The web process and the worker share the index: what one publishes, the other finds
+    on its next check, without a restart."""
+    first = submit(other_cadre_user, prose(12))
+    store.shared().index()  # this process has the generation loaded
+    root = Path(__file__).resolve().parents[2]
+    other = subprocess.run(
+        [sys.executable, "-c", OTHER_PROCESS, str(store.store_dir())],
+        input=prose(13),
+        capture_output=True,
+        text=True,
+        cwd=root,
+        timeout=120,
+        check=True,
+    )
+    assert other.stdout.split() == [f"v{first.pk}"]  # it saw this process's addition
+    report = Report.objects.get(version=submit(cadre_user, prose(13)))
+    assert {p["source_id"] for p in report.passages} == {"r-from-elsewhere"}
+    assert report.copy_ratio > 0.95
 
 
 def test_the_status_command_counts_documents(submit, cadre_user, capsys):

@@ -14,7 +14,6 @@ from docx import Document
 from similarity_testdata import prose
 
 from guazhi.audit.models import AuditRecord
-from guazhi.originality import OriginalityIndex
 from guazhi.similarity import store
 from guazhi.similarity.models import ReferenceText, Report
 
@@ -59,7 +58,7 @@ def upload(commit):
 
 
 def _index_ids() -> set[str]:
-    return set(OriginalityIndex.load(store.index_dir() / "index").ids)
+    return set(store.shared().ids)
 
 
 @pytest.fixture

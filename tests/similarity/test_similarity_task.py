@@ -10,6 +10,7 @@ from django.urls import reverse
 from similarity_testdata import prose
 
 from guazhi.audit.models import AuditRecord
+from guazhi.originality import OriginalityStore
 from guazhi.similarity import checking, store
 from guazhi.similarity.models import Report
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _break_engine(monkeypatch):
-    def boom(index, text):
+    def boom(index, text, **kwargs):
         raise RuntimeError("engine exploded")
 
     monkeypatch.setattr(checking, "check_text", boom)
@@ -51,10 +52,10 @@ def test_progress_is_reported_while_running(submit, cadre_user, monkeypatch):
     seen = []
     real = checking.check_text
 
-    def spy(index, text):
+    def spy(index, text, **kwargs):
         report = Report.objects.get()
         seen.append((report.status, report.progress, report.message))
-        return real(index, text)
+        return real(index, text, **kwargs)
 
     monkeypatch.setattr(checking, "check_text", spy)
     submit(cadre_user, prose(21))
@@ -96,11 +97,11 @@ def test_retrying_a_finished_report_does_nothing(submit, cadre_user, client_for)
 
 
 def test_a_busy_index_fails_with_a_message(submit, cadre_user, monkeypatch):
-    def busy(**kwargs):
-        raise store.IndexBusy("查重比对库正被其他任务占用，请稍后重试。")
-
-    monkeypatch.setattr(store, "open_index", busy)
-    report = Report.objects.get(version=submit(cadre_user, prose(24)))
+    # Another process holds the writer lock for longer than the check waits.
+    monkeypatch.setattr(store.shared(), "lock_timeout", 0.2)
+    other = OriginalityStore(store.store_dir())
+    with other._writer_lock():
+        report = Report.objects.get(version=submit(cadre_user, prose(24)))
     assert report.status == "failed"
     assert report.message == "查重比对库正被其他任务占用，请稍后重试。"
 
@@ -115,12 +116,3 @@ def test_an_enqueue_failure_leaves_a_failed_report(submit, cadre_user, monkeypat
     report = Report.objects.get(version=submit(cadre_user, prose(25)))
     assert report.status == "failed"
     assert "未能加入后台队列" in report.message
-
-
-def test_the_lock_is_exclusive(settings):
-    with (
-        store.open_index(timeout=1),
-        pytest.raises(store.IndexBusy),
-        store.open_index(timeout=0.2),
-    ):
-        pass

@@ -6,9 +6,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from guazhi.originality import OriginalityIndex
 from guazhi.similarity import store
 
 
@@ -19,21 +18,30 @@ class Command(BaseCommand):
         parser.add_argument("--rebuild", action="store_true", help="从数据库重建比对库。")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        folder = store.index_dir() / "index"
+        folder = store.store_dir()
         if options["rebuild"]:
             started = time.monotonic()
-            count = store.rebuild()
+            try:
+                count = store.rebuild()
+            except store.StoreBusy:
+                raise CommandError(f"{store.BUSY_MESSAGE}（{folder}）") from None
             self.stdout.write(
                 f"已重建查重比对库：{count} 篇文档，用时 {time.monotonic() - started:.1f} 秒，"
-                f"位于 {folder}。"
+                f"位于 {folder}（{store.shared().generation}）。"
             )
             return
         if not store.index_exists():
             self.stdout.write(f"查重比对库尚未建立（{folder}），首次查重时会自动建立。")
             return
-        ids = OriginalityIndex.load(folder).ids  # a read: no lock, nothing saved
+        try:
+            ids = store.shared().ids  # a read: no lock, nothing written
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError) as e:
+            raise CommandError(
+                f"查重比对库无法读取（{e}），请运行 manage.py originality_index --rebuild 重建。"
+            ) from None
         references = sum(1 for i in ids if i.startswith("r"))
         self.stdout.write(
-            f"查重比对库位于 {folder}：{len(ids)} 篇文档（参考范文 {references} 篇，"
-            f"材料 {len(ids) - references} 篇），占用 {store.index_size_on_disk() / 1024 / 1024:.1f} MB。"
+            f"查重比对库位于 {folder}（{store.shared().generation}）：{len(ids)} 篇文档"
+            f"（参考范文 {references} 篇，材料 {len(ids) - references} 篇），"
+            f"占用 {store.index_size_on_disk() / 1024 / 1024:.1f} MB。"
         )
