@@ -170,6 +170,18 @@ GUAZHI_MAX_ATTACHMENT_MB = envint("GUAZHI_MAX_ATTACHMENT_MB", 10)
 # Photos' EXIF GPS position is stripped before storing unless this is switched on.
 GUAZHI_KEEP_PHOTO_GPS = envbool("GUAZHI_KEEP_PHOTO_GPS", "false")
 
+# --- Audit chain and backups (docs/security.md, docs/backup.md) -------------------------------
+# Keys live outside the database and the data directory: the value itself, or a file holding it.
+GUAZHI_AUDIT_KEY = os.environ.get("GUAZHI_AUDIT_KEY", "")
+GUAZHI_AUDIT_KEY_FILE = os.environ.get("GUAZHI_AUDIT_KEY_FILE", "")
+# Where `verify_audit` exports the chain head: an append-only file on another volume, syslog
+# (`/dev/log` or `host:port`), or both.
+GUAZHI_AUDIT_HEAD_FILE = os.environ.get("GUAZHI_AUDIT_HEAD_FILE", "")
+GUAZHI_AUDIT_SYSLOG = os.environ.get("GUAZHI_AUDIT_SYSLOG", "")
+GUAZHI_BACKUP_KEY = os.environ.get("GUAZHI_BACKUP_KEY", "")
+GUAZHI_BACKUP_KEY_FILE = os.environ.get("GUAZHI_BACKUP_KEY_FILE", "")
+GUAZHI_BACKUP_DIR = Path(os.environ.get("GUAZHI_BACKUP_DIR", DATA_DIR / "backups"))
+
 # --- Background jobs ----------------------------------------------------------------------------
 # django-tasks with its database backend: the queue is a table, so the embedded default needs no
 # broker. `make run` starts the worker (`manage.py db_worker`) beside the server. Tests run tasks
