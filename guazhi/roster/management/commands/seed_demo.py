@@ -199,12 +199,20 @@ def seed(plan: demo_data.Plan, *, ledger: bool = True) -> dict[str, int]:
         from guazhi.similarity.demo_data import seed_similarity
 
         created["reports"] = seed_similarity(actor=admin)
-        from guazhi.assessment.demo_data import seed_assessment
-
-        created["assessments"] = seed_assessment(actor=admin)
+        from guazhi.assessment.demo_data import publish_demo, seed_assessment
         from guazhi.evaluation.demo_data import seed_evaluation
 
+        # Periods first, then the evaluation rounds that belong to them, then publication:
+        # the published results include the democratic evaluation.
+        created["assessments"] = seed_assessment(actor=admin, publish=False)
         created["evaluation_rounds"] = seed_evaluation()
+        if created["assessments"]:
+            publish_demo(actor=admin)
+        if created["entries"] or created["writings"]:
+            # The seeders insert in bulk, past the actions that keep the search index current.
+            from guazhi.search.indexing import rebuild as rebuild_search_index
+
+            rebuild_search_index()
     return created
 
 
