@@ -7,7 +7,7 @@ admin only. Anything else answers 404, like a page that does not exist.
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from guazhi.roster.access import business_user, programme_admin
@@ -20,11 +20,17 @@ def get_visible_report(request: HttpRequest, pk: int) -> Report:
     return get_object_or_404(Report.objects.visible_to(user).with_related(), pk=pk)
 
 
-def get_version_report(request: HttpRequest, version_pk: int) -> Report:
-    """The report of a writing version, if the user may see both."""
+def get_version_report(
+    request: HttpRequest, version_pk: int
+) -> tuple[WritingVersion, Report | None]:
+    """A writing version the user may see, and its report if they may see that too (404 when
+    the version has a report they may not see, e.g. the home liaison)."""
     user = business_user(request)
     version = get_object_or_404(WritingVersion.objects.visible_to(user), pk=version_pk)
-    return get_object_or_404(Report.objects.visible_to(user), version=version)
+    report = Report.objects.filter(version=version).first()
+    if report is not None and not Report.objects.visible_to(user).filter(pk=report.pk).exists():
+        raise Http404
+    return version, report
 
 
 def get_reference(request: HttpRequest, pk: int) -> ReferenceText:

@@ -168,8 +168,14 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def version_report(request: HttpRequest, pk: int) -> HttpResponse:
-    """The report of a writing version (for links from the writing's pages)."""
-    return redirect(get_version_report(request, pk))
+    """The report of a writing version (for links from the writing's pages). A version the
+    viewer may read that has no report (a draft, or a check that could not even be queued)
+    leads back to the version, with a word why."""
+    version, report = get_version_report(request, pk)
+    if report is None:
+        messages.info(request, "这一版没有查重报告：只有提交的版本才会查重。")
+        return redirect(version)
+    return redirect(report)
 
 
 # --- The cohort table (programme admin) ----------------------------------------------------

@@ -268,7 +268,11 @@ def writing_submit(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as e:
         messages.error(request, "；".join(e.messages))
     else:
-        messages.success(request, f"已提交（第 {frozen.number} 版），等待接收单位审阅。")
+        messages.success(
+            request, f"已提交（第 {frozen.number} 版），正在查重，之后由接收单位审阅。"
+        )
+        # The submitter watches the check of what they just submitted.
+        return redirect("similarity:version_report", frozen.pk)
     return redirect(writing)
 
 
