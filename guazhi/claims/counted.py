@@ -64,7 +64,7 @@ def _is_noun_tail(word: str) -> bool:
 
 def after(text: str, end: int) -> str:
     """The noun phrase starting at `end`, or ""."""
-    window = text[end : end + WINDOW]
+    window = text[end : end + WINDOW].lstrip("“‘「")  # 三个“必须”: the quoted word is counted
     stop = _STOP.search(window)
     if stop:
         window = window[: stop.start()]

@@ -28,7 +28,7 @@ from .lexicon import (
     TIME_UNITS,
     UNITS,
 )
-from .numerals import BIG_UNITS, SCALES, parse_arabic, parse_chinese
+from .numerals import BIG_UNITS, DIGITS, SCALES, parse_arabic, parse_chinese
 
 
 @dataclass(frozen=True)
@@ -74,9 +74,18 @@ _FOLD = str.maketrans(
     {**{chr(0xFF10 + i): str(i) for i in range(10)}, "．": ".", "％": "%", "～": "~"}
 )
 _CHINESE_RUN = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
+_CHINESE_DIGITS = "零〇一二两三四五六七八九"
+# 二0一0年, 二00八年: an ASCII zero among Chinese digits is a 〇 (same length, offsets hold)
+_STRAY_ZERO = re.compile(
+    rf"(?<=[{_CHINESE_DIGITS}])0(?=[{_CHINESE_DIGITS}0])|(?<=[{_CHINESE_DIGITS}0])0(?=[{_CHINESE_DIGITS}])"
+)
 _NUMBER = re.compile(
-    r"(?P<arabic>(?<![\d.])\d+(?:[,，]\d{3}(?!\d))*(?:\.\d+)?)"
-    rf"|(?P<chinese>[{_CHINESE_RUN}]+)"
+    r"(?P<doubling>翻(?P<times>[一两二三四])番)"
+    rf"|(?P<fraction>(?P<den>\d+|[{_CHINESE_DIGITS}十][{_CHINESE_RUN}]*)分之"
+    rf"(?P<num>\d+(?:\.\d+)?|[{_CHINESE_RUN}]+))"
+    # scanned reports put spaces between digits (3 5 5 5 万人, 8 ．7 平方米)
+    r"|(?P<arabic>(?<![\d.])(?:\d(?: \d(?!\d))+|\d+(?:[,，]\d{3}(?!\d))*)(?: ?\.\d+)?)"
+    rf"|(?P<chinese>[{_CHINESE_RUN}]+(?:点[{_CHINESE_DIGITS}]+)?)"
 )
 _SCALE_AFTER = re.compile(r"(?:[十百千万亿]|余|多)*")
 _UNIT_FORMS = sorted({*UNITS, *TIME_UNITS}, key=len, reverse=True)
@@ -87,6 +96,9 @@ _NAMES = re.compile("|".join(re.escape(n) for n in sorted(NAMES, key=len, revers
 _DOC_NUMBER = re.compile(r"[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]\s*第?\s*\d+\s*号")
 _QUOTED = re.compile(r"“[^”\n]{1,8}”|「[^」\n]{1,8}」|\"[^\"\n]{1,8}\"|‘[^’\n]{1,8}’")
 _LIST_MARK_AFTER = ("、", ".", "．", "）", ")")
+_ORDINAL_RANGE = re.compile(r"第\s*[\d零〇一二两三四五六七八九十百千]+\s*[—\-－~～至到–]\s*$")
+_ENUMERATING = frozenset({"个", "项", "条", "点", "种", "句", "类"})
+_RHETORICAL = tuple(sorted(RHETORICAL, key=len, reverse=True))
 _VAGUE_BEFORE = ("几", "数", "上", "成", "好")
 
 
@@ -108,7 +120,7 @@ def extract(text: str, *, counted: bool = True) -> list[Claim]:
     counted=False skips finding what each figure counts (the costly part) for callers that
     only need figures and units.
     """
-    norm = text.translate(_FOLD)
+    norm = _STRAY_ZERO.sub("〇", text.translate(_FOLD))
     excluded = _excluded_spans(norm)
     candidates = [c for m in _NUMBER.finditer(norm) if (c := _candidate(norm, m)) is not None]
     claims: list[Claim] = []
@@ -133,17 +145,62 @@ def extract(text: str, *, counted: bool = True) -> list[Claim]:
     return claims
 
 
+def _number(raw: str, chinese: bool) -> Decimal | None:
+    if not chinese:
+        return parse_arabic(raw)
+    whole, dot, fraction = raw.partition("点")
+    value = parse_chinese(whole)
+    if value is None or not dot:
+        return value
+    digits = "".join(str(DIGITS[ch]) for ch in fraction)
+    return value + Decimal(f"0.{digits}")  # 百分之九点三
+
+
+def _special(norm: str, match: re.Match[str]) -> _Candidate | None:
+    """翻两番 (4 倍) and fractions (三分之二 → 66.6667 %)."""
+    if match.group("doubling"):
+        value = Decimal(2 ** DIGITS[match.group("times")])
+    else:
+        den, num = match.group("den"), match.group("num")
+        low = parse_arabic(den) if den.isdigit() else parse_chinese(den)
+        high = parse_arabic(num) if num[0].isdigit() else _number(num, True)
+        if not low or high is None or high > low:
+            return None
+        value = (high / low * 100).quantize(Decimal("0.0001"))
+    return _Candidate(
+        match.start(),
+        match.end(),
+        value,
+        "倍" if match.group("doubling") else "%",
+        "",
+        True,
+        False,
+        match.end(),
+    )
+
+
 def _candidate(norm: str, match: re.Match[str]) -> _Candidate | None:
+    if match.group("doubling") or match.group("fraction"):
+        cand = _special(norm, match)
+        if cand is not None:
+            after = _APPROX_AFTER.match(norm, cand.end)
+            if after is not None:
+                cand.approx, cand.end = after.group(), after.end()
+        return cand
     chinese = match.group("chinese") is not None
     raw = match.group()
-    value = parse_chinese(raw) if chinese else parse_arabic(raw)
+    value = _number(raw, chinese)
     if value is None:
         return None
     end = match.end()
+    if norm.startswith(" ", end) and norm[end + 1 : end + 2] in SCALES and " " in raw:
+        end += 1  # 3 5 5 5 万人 (scanned text)
     tail = _SCALE_AFTER.match(norm, end)
     assert tail is not None  # the pattern matches the empty string
     marks = tail.group()
     unit_match = _UNIT.match(norm, tail.end())
+    if unit_match is None and norm.startswith(" ", tail.end()):
+        unit_match = _UNIT.match(norm, tail.end() + 1)  # 8 ．7 平方米 (scanned text)
     # 5万千瓦: the tail 万千 is really the scale 万 followed by the unit 千瓦
     for cut in range(len(marks) - 1, -1, -1):
         if unit_match is not None:
@@ -158,9 +215,19 @@ def _candidate(norm: str, match: re.Match[str]) -> _Candidate | None:
         if unit_match is not None:
             approx, end = "来", end + 1
     scale = "".join(ch for ch in marks if ch in SCALES)
-    if chinese and marks and marks[0] in SCALES:
+    if chinese and marks and marks[0] in SCALES and "点" not in raw:
         return None  # the run would have taken these characters: not one number
-    if scale:
+    if scale and chinese and "亿" in raw and "亿" not in scale and "点" not in raw:
+        # 七亿七千多万吨: the 万 scales only what follows 亿 (770,000,000)
+        head, _, rest = raw.rpartition("亿")
+        high, low = parse_chinese(head), parse_chinese(rest)
+        if high is None or low is None:
+            return None
+        value = high * BIG_UNITS["亿"]
+        for ch in scale:
+            low *= SCALES[ch]
+        value += low
+    elif scale:
         for ch in scale:
             value *= SCALES[ch]
         if value == value.to_integral_value():
@@ -173,18 +240,19 @@ def _candidate(norm: str, match: re.Match[str]) -> _Candidate | None:
         if surface:
             unit = UNITS.get(surface, surface)
             end = unit_match.end()
-    if unit and unit not in TIME_UNITS:
+    if unit == "个" and norm.startswith("个体", end - 1):
+        unit, end = "", end - 1  # 900多万个体工商户: 个体 is a word, not the measure word
+    scaled = bool(scale) or (chinese and any(ch in BIG_UNITS for ch in raw))
+    if (unit and unit not in TIME_UNITS) or (scaled and not unit):
         after = _APPROX_AFTER.match(norm, end)
         if after is not None and not approx:
             approx = after.group()
             end = after.end()
-    scaled = bool(scale) or (chinese and any(ch in BIG_UNITS for ch in raw))
     return _Candidate(match.start(), end, value, unit, approx, chinese, scaled, match.end())
 
 
 def _unscaled(norm: str, cand: _Candidate) -> Decimal:
-    raw = norm[cand.start : cand.number_end]
-    value = parse_chinese(raw) if cand.chinese else parse_arabic(raw)
+    value = _number(norm[cand.start : cand.number_end], cand.chinese)
     return value if value else Decimal(1)
 
 
@@ -225,11 +293,9 @@ def _claim(
         return None
     if any(s < end and start < e for s, e in excluded):
         return None
-    noun = ""
-    if want_counted or unit in {"个", "项", "条", "点", "种", "大"}:
-        noun = counted_module.counted(text, start, end)
-        if noun and any(noun.startswith(r) for r in RHETORICAL):
-            return None
+    if unit in _ENUMERATING and norm[end : end + 6].lstrip('“‘「"').startswith(_RHETORICAL):
+        return None  # 三个方面, 四个“必须”: the text's own structure, not a count of anything
+    noun = counted_module.counted(text, start, end) if want_counted else ""
     return Claim(
         start=start,
         end=end,
@@ -246,6 +312,8 @@ def _not_a_claim(norm: str, cand: _Candidate, unit: str, number_start: int, star
     number = norm[cand.start : cand.number_end]
     before = norm[max(0, start - 4) : start]
     following = norm[cand.number_end : cand.number_end + 2]
+    if _ORDINAL_RANGE.search(norm, max(0, start - 12), start):
+        return True  # 第679—680页: the second half of an ordinal range
     if any(before.endswith(w) for w in NOT_CLAIM_BEFORE) and not norm.endswith(
         "百分之", 0, start + 3
     ):
@@ -270,7 +338,7 @@ def _not_a_claim(norm: str, cand: _Candidate, unit: str, number_start: int, star
         if unit == "期" and norm.startswith("工程", cand.end):
             return True
     else:
-        digits = number.replace(",", "").replace("，", "")
+        digits = number.replace(",", "").replace("，", "").replace(" ", "")
         if not unit and not cand.scaled:
             if "." not in digits and 1900 <= int(digits) <= 2100:
                 return True  # a year

@@ -44,7 +44,7 @@ CHINESE_CHARS = "".join(DIGITS) + "".join(SCALES)
 
 def parse_arabic(text: str) -> Decimal | None:
     """An Arabic number, ASCII or full-width, with "," or "，" thousands separators."""
-    plain = text.replace(",", "").replace("，", "")
+    plain = text.replace(",", "").replace("，", "").replace(" ", "")
     try:
         return Decimal(plain)
     except InvalidOperation:
