@@ -4,13 +4,14 @@ so that either both are saved or neither is."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from guazhi.audit.models import GENESIS_HASH, AuditRecord, Event, Result
+from guazhi.audit.models import GENESIS_HASH, AuditRecord, Event, Result, appending
 from guazhi.lib.identity import mask_id_number, mask_mobile
 
 # Field names whose values are personal data: stored masked in before/after.
@@ -76,10 +77,7 @@ def record(
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:255]
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
-        # On SQLite the IMMEDIATE transaction already holds the database's write lock.
+        lock_chain()
         last = AuditRecord.objects.order_by("-seq").only("seq", "hash").first()
         entry = AuditRecord(
             seq=(last.seq + 1) if last else 1,
@@ -99,35 +97,83 @@ def record(
             prev_hash=last.hash if last else GENESIS_HASH,
         )
         entry.hash = entry.compute_hash()
-        entry.save(force_insert=True)
+        token = appending.set(True)
+        try:
+            entry.save(force_insert=True)
+        finally:
+            appending.reset(token)
     return entry
 
 
-def verify_chain(*, batch_size: int = 2000) -> tuple[int, str | None]:
-    """Walk the chain in order. Return (records checked, first problem in Chinese or None)."""
+def lock_chain() -> None:
+    """Serialise appends (and re-keying) so the chain never forks. Call inside a transaction.
+    On SQLite the IMMEDIATE transaction already holds the database's write lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
+
+
+@dataclass
+class ChainReport:
+    checked: int
+    problem: str | None  # in Chinese; None when the chain is whole
+    head_seq: int  # the last record checked (0: empty chain)
+    head_hash: str
+
+
+def walk_chain(*, batch_size: int = 2000, key: bytes | None = None) -> ChainReport:
+    """Walk the chain from seq 1 in order and stop at the first problem."""
     expected_seq = 1
     prev_hash = GENESIS_HASH
     checked = 0
-    last_seq = 0
+    last_seq: int | None = None
+
+    def report(problem: str | None) -> ChainReport:
+        return ChainReport(checked, problem, expected_seq - 1, prev_hash)
+
+    ordered = AuditRecord.objects.order_by("seq")
     while True:
-        batch = list(AuditRecord.objects.filter(seq__gt=last_seq).order_by("seq")[:batch_size])
+        page = ordered if last_seq is None else ordered.filter(seq__gt=last_seq)
+        batch = list(page[:batch_size])
         if not batch:
-            return checked, None
+            break
         for entry in batch:
-            if entry.seq != expected_seq:
-                if entry.seq > expected_seq:
-                    return checked, (
-                        f"第 {expected_seq} 条至第 {entry.seq - 1} 条记录缺失（被删除）。"
-                    )
-                return checked, f"第 {entry.seq} 条记录序号重复（被插入）。"
+            if entry.seq < expected_seq:
+                # Only possible before the first record: seq 0 sorts ahead of 1.
+                return report(f"第 {entry.seq} 条记录的序号不合法：序号从 1 开始（被插入）。")
+            if entry.seq > expected_seq:
+                return report(f"第 {expected_seq} 条至第 {entry.seq - 1} 条记录缺失（被删除）。")
             if entry.prev_hash != prev_hash:
-                return (
-                    checked,
-                    f"第 {entry.seq} 条记录与上一条的链接不符（其前有记录被删除或插入）。",
+                return report(
+                    f"第 {entry.seq} 条记录与上一条的链接不符（其前有记录被删除或插入）。"
                 )
-            if entry.compute_hash() != entry.hash:
-                return checked, f"第 {entry.seq} 条记录的内容与其哈希不符（被篡改）。"
+            if entry.compute_hash(key) != entry.hash:
+                if entry.compute_legacy_hash() == entry.hash:
+                    if checked == 0 and not _rekeyed_before():
+                        return report(
+                            f"第 {entry.seq} 条记录的哈希是旧版不带密钥的 SHA-256：请运行一次 "
+                            "manage.py audit_rekey，把审计链改为带密钥的哈希。"
+                        )
+                    return report(
+                        f"第 {entry.seq} 条记录的哈希被人用不带密钥的 SHA-256 重新计算过"
+                        "（审计链被改写）。"
+                    )
+                return report(
+                    f"第 {entry.seq} 条记录的内容与其哈希不符（被篡改，或配置的审计密钥不是"
+                    "写入时的密钥）。"
+                )
             prev_hash = entry.hash
             expected_seq += 1
             last_seq = entry.seq
             checked += 1
+    return report(None)
+
+
+def _rekeyed_before() -> bool:
+    return AuditRecord.objects.filter(event=Event.AUDIT_REKEY).exists()
+
+
+def verify_chain(*, batch_size: int = 2000) -> tuple[int, str | None]:
+    """Walk the chain in order. Return (records checked, first problem in Chinese or None)."""
+    result = walk_chain(batch_size=batch_size)
+    return result.checked, result.problem

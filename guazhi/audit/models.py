@@ -1,17 +1,26 @@
 """The audit log: append-only and hash-chained (等保2.0 安全审计).
 
-Each record's hash covers its own fields and the previous record's hash, and records carry a
-gap-free sequence number, so `manage.py verify_audit` can name the first record that was
-altered, inserted or deleted behind the application's back.
+Each record's hash is an HMAC (key outside the database, `guazhi.audit.chain`) over its own
+fields and the previous record's hash, and records carry a sequence number starting at 1 with
+no gaps, so `manage.py verify_audit` can name the first record that was altered, inserted or
+deleted behind the application's back; the head it exports elsewhere (`guazhi.audit.head`)
+catches records cut off the end and wholesale rewrites.
+
+Every ORM path that would change or remove records, or insert them without `record()`, is
+refused here. Raw SQL cannot be refused from inside the application: that is what the keyed
+chain and the exported head are for.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
+from collections.abc import Iterable
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import models
+
+from guazhi.audit.chain import keyed_hash, legacy_hash
 
 
 class Event(models.TextChoices):
@@ -31,6 +40,9 @@ class Event(models.TextChoices):
     IMPORT = "import", "导入"
     EXPORT = "export", "导出"
     REVEAL = "reveal", "查看完整个人信息"
+    BACKUP = "backup", "备份"
+    RESTORE = "restore", "从备份恢复"
+    AUDIT_REKEY = "audit_rekey", "审计链更换密钥"
 
 
 class Result(models.TextChoices):
@@ -38,12 +50,36 @@ class Result(models.TextChoices):
     FAILURE = "failure", "失败"
 
 
+APPEND_ONLY = "审计日志只能追加，不能修改。"
+NO_DELETE = "审计日志只能追加，不能删除。"
+ONLY_THROUGH_RECORD = "审计记录只能通过 guazhi.audit.log.record() 逐条追加。"
+# Set by `record()` around its insert: any other save (objects.create, a hand-made instance)
+# would skip the chain's lock and hash.
+appending: ContextVar[bool] = ContextVar("audit_appending", default=False)
+
+
 class AuditQuerySet(models.QuerySet["AuditRecord"]):
     def update(self, **kwargs: Any) -> int:
-        raise PermissionError("审计日志只能追加，不能修改。")
+        raise PermissionError(APPEND_ONLY)
+
+    def _update(self, values: Any) -> Any:
+        raise PermissionError(APPEND_ONLY)
+
+    def bulk_update(self, objs: Iterable[Any], fields: Any, batch_size: Any = None) -> int:
+        raise PermissionError(APPEND_ONLY)
+
+    def update_or_create(self, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionError(APPEND_ONLY)
+
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> Any:
+        # A bulk insert would skip the chain's lock and hashing.
+        raise PermissionError(ONLY_THROUGH_RECORD)
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError("审计日志只能追加，不能删除。")
+        raise PermissionError(NO_DELETE)
+
+    def _raw_delete(self, using: Any) -> int:
+        raise PermissionError(NO_DELETE)
 
     def visible_to(self, user: Any) -> AuditQuerySet:
         return self.all() if user.is_authenticated and user.is_audit_admin else self.none()
@@ -94,11 +130,21 @@ class AuditRecord(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
-            raise PermissionError("审计日志只能追加，不能修改。")
+            raise PermissionError(APPEND_ONLY)
         super().save(*args, **kwargs)
 
+    def _save_table(self, raw: bool = False, *args: Any, **kwargs: Any) -> Any:
+        # Fixture loading (loaddata) calls Model.save_base(obj, raw=True) directly, past save().
+        if raw:
+            raise PermissionError(ONLY_THROUGH_RECORD)
+        if self.pk is not None:
+            raise PermissionError(APPEND_ONLY)
+        if not appending.get():
+            raise PermissionError(ONLY_THROUGH_RECORD)
+        return super()._save_table(raw, *args, **kwargs)
+
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("审计日志只能追加，不能删除。")
+        raise PermissionError(NO_DELETE)
 
     def canonical(self) -> bytes:
         """The bytes the hash covers: every field but the hash itself, in a fixed form."""
@@ -123,5 +169,9 @@ class AuditRecord(models.Model):
             payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")
         ).encode()
 
-    def compute_hash(self) -> str:
-        return hashlib.sha256(self.canonical()).hexdigest()
+    def compute_hash(self, key: bytes | None = None) -> str:
+        """HMAC-SHA256 under the chain key (or `key`, when re-keying)."""
+        return keyed_hash(self.canonical(), key)
+
+    def compute_legacy_hash(self) -> str:
+        return legacy_hash(self.canonical())
