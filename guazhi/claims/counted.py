@@ -29,6 +29,8 @@ _TOO_GENERIC = frozenset(
     | {"合计", "同比", "新增"}
 )
 
+_ADVERBIAL = frozenset({"成功", "顺利", "有效", "全面", "积极", "主动", "及时", "稳定", "大力"})
+
 _lock = threading.Lock()
 _posseg: Any = None
 
@@ -92,12 +94,18 @@ def before(text: str, start: int) -> str:
         tokens.pop()
         skipped += 1
     words: list[str] = []
-    while tokens and tokens[-1][1] in _NOUNISH:
+    # an adjective before the noun belongs to the phrase (老旧小区)
+    while tokens and (tokens[-1][1] in _NOUNISH or (words and _modifies(tokens[-1]))):
         words.insert(0, tokens.pop()[0])
     phrase = "".join(words)
     if phrase in _TOO_GENERIC:
         return ""
     return phrase[-MAX_CHARS:]
+
+
+def _modifies(token: tuple[str, str]) -> bool:
+    # 老旧小区 yes; 成功贷款, 顺利完成 no: these adjectives are used as adverbs in reports
+    return token[1] == "a" and token[0] not in _ADVERBIAL
 
 
 def counted(text: str, start: int, end: int) -> str:

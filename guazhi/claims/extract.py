@@ -122,7 +122,12 @@ def extract(text: str, *, counted: bool = True) -> list[Claim]:
     """
     norm = _STRAY_ZERO.sub("〇", text.translate(_FOLD))
     excluded = _excluded_spans(norm)
-    candidates = [c for m in _NUMBER.finditer(norm) if (c := _candidate(norm, m)) is not None]
+    candidates: list[_Candidate] = []
+    for match in _NUMBER.finditer(norm):
+        cand = _candidate(norm, match)
+        # a scale or unit already taken by the previous number (9十六亩) starts no new one
+        if cand is not None and (not candidates or cand.start >= candidates[-1].end):
+            candidates.append(cand)
     claims: list[Claim] = []
     i = 0
     while i < len(candidates):
@@ -134,13 +139,13 @@ def extract(text: str, *, counted: bool = True) -> list[Claim]:
             if not cand.scaled and nxt.scaled and not cand.unit:
                 low = low * (nxt.value / _unscaled(norm, nxt))  # 3至5万元: both in 万
             cand = _Candidate(
-                cand.start, nxt.end, low, nxt.unit, "至", cand.chinese, nxt.scaled, nxt.number_end
+                cand.start, nxt.end, low, nxt.unit, "至", cand.chinese, nxt.scaled, cand.number_end
             )
             high = nxt.value
             i += 1
         i += 1
         claim = _claim(text, norm, cand, high, excluded, counted)
-        if claim is not None:
+        if claim is not None and (not claims or claim.start >= claims[-1].end):
             claims.append(claim)
     return claims
 
@@ -326,7 +331,7 @@ def _not_a_claim(norm: str, cand: _Candidate, unit: str, number_start: int, star
         return True
     if following[:1].isascii() and following[:1].isalpha():
         return True
-    if following[:1] in "-/:_." and following[1:2].isdigit():
+    if following[:1] in "-/:_." and following[1:2].isdigit() and cand.approx != "至":
         return True
     if unit == "" and not cand.chinese and norm[cand.number_end : cand.number_end + 1] in "/:":
         return True
@@ -339,11 +344,20 @@ def _not_a_claim(norm: str, cand: _Candidate, unit: str, number_start: int, star
             return True
     else:
         digits = number.replace(",", "").replace("，", "").replace(" ", "")
+        whole, _, fraction = digits.partition(".")
+        if not whole.isdigit():
+            return False
+        if (
+            fraction
+            and len(fraction) <= 2
+            and 1900 <= int(whole) <= 2100
+            and not cand.scaled
+            and unit not in MEASURE_UNITS
+        ):
+            return True  # 2021.10 (a month), not 2021.5万元
         if not unit and not cand.scaled:
-            if "." not in digits and 1900 <= int(digits) <= 2100:
+            if not fraction and 1900 <= int(whole) <= 2100:
                 return True  # a year
-            if "." in digits and 1900 <= int(digits.split(".")[0]) <= 2100:
-                return True  # 2021.10
             if len(digits) >= 7 and "," not in number and "，" not in number:
                 return True  # phone, ID or account numbers
             line_start = start == 0 or norm[start - 1] in "\n\r \t（(【[①"
