@@ -74,6 +74,7 @@ lint: install-dev
 bench: install-dev
 	$(PY) bench/originality.py
 	$(PY) bench/ledger_export.py
+	$(PY) bench/claims.py
 
 # Rebuild the compiled catalogue after editing locale/zh_Hans/LC_MESSAGES/django.po.
 messages:
