@@ -475,46 +475,15 @@ def _writings(rng: random.Random, total: int, today: date) -> int:
 
 
 def _search_index() -> None:
-    """Index rows of every entry (read back with plain SQL in id ranges: the ORM would build
-    millions of objects) and every shared writing."""
-    from django.db import connection, transaction
+    """Index rows of every entry and every shared writing, as `manage.py search_index --rebuild`
+    writes them (SQL batches, no model instances)."""
+    from guazhi.search.indexing import rebuild
 
-    from guazhi.lib import search_index, search_text
-    from guazhi.library.models import Share
-    from guazhi.search.indexing import index_shares
+    def progress(done: int) -> None:
+        if done % 500_000 < 5_000:
+            print(f"  index: {done:,} entries", file=sys.stderr, flush=True)
 
-    with transaction.atomic():
-        search_index.clear()
-    last = 0
-    while True:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT id, secondment_id, category_id, date, title, text, tags FROM ledger_entry"
-                " WHERE id > %s ORDER BY id LIMIT %s",
-                [last, BATCH],
-            )
-            rows = cursor.fetchall()
-        if not rows:
-            break
-        index_rows = [
-            search_index.Row(
-                id=search_index.doc_id(search_index.ENTRY, pk),
-                source=search_index.ENTRY,
-                secondment_id=secondment,
-                category_id=category,
-                kind="",
-                date=when if isinstance(when, date) else date.fromisoformat(when),
-                tokens=search_text.document_tokens(title, text, tags),
-            )
-            for pk, secondment, category, when, title, text, tags in rows
-        ]
-        with transaction.atomic():
-            search_index.write(index_rows)
-        last = rows[-1][0]
-        if last % 500_000 < BATCH:
-            print(f"  index: {last:,} entries", file=sys.stderr, flush=True)
-    index_shares(Share)
-    search_index.optimize()
+    rebuild(progress=progress)
 
 
 def _reset_sequences() -> None:

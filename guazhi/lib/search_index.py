@@ -7,13 +7,22 @@ per searchable thing — a ledger entry, a shared writing — holding what searc
 (`guazhi.lib.search_text`). A row's id is the object's id × 8 + its source, so every writer knows
 the id without asking, and a result names its object without a join.
 
-Writers call `index_entries` / `index_writing` / `remove` inside their own transaction (the ledger
+Writers call `index_entries` / `index_share` / `remove` inside their own transaction (the ledger
 actions, the library's share actions): the index changes with the data or not at all. No signals.
 This module imports no app; it takes any object with the attributes it reads.
 
 Ranking: among the newest `CAP` matching documents the viewer may see (the index walked from the
 newest row down, so a common word does not make the database rank a million rows), by relevance
 (bm25 / ts_rank), newest first on ties.
+
+Narrow scopes: every row also carries scope tokens, kept apart from the text's (FTS5: their own
+column; PostgreSQL: lexemes starting with '#', which no text token can), naming its secondment
+(`s17`) and, for a shared writing, its cohort (`c3`). A viewer who sees few secondments (a cadre:
+their own secondments and their cohorts' shared writings) passes them as `within`; the database
+then intersects the words' posting lists with those of the scope tokens, so a common word costs
+in proportion to the viewer's documents instead of walking the province's matches newest first.
+The SQL `where` conditions stay the rule; `within` only narrows what the index reads. Scope
+tokens name ids that never change for a row (an entry's secondment, a share's cohort).
 """
 
 from __future__ import annotations
@@ -52,6 +61,11 @@ class WritingLike(Protocol):
     text: str
 
 
+class ShareLike(Protocol):
+    writing: WritingLike
+    cohort_id: Any
+
+
 @dataclass(frozen=True)
 class Row:
     """One index row: what the filters read, and the document's tokens."""
@@ -63,6 +77,29 @@ class Row:
     kind: str
     date: date_type
     tokens: list[str]
+    cohort_id: int | None = None  # a shared writing's cohort
+
+    @property
+    def scope(self) -> list[str]:
+        return scope_tokens(self.secondment_id, self.cohort_id)
+
+
+def secondment_token(secondment_id: int) -> str:
+    return f"s{int(secondment_id)}"
+
+
+def cohort_token(cohort_id: int) -> str:
+    return f"c{int(cohort_id)}"
+
+
+def scope_tokens(secondment_id: int, cohort_id: int | None) -> list[str]:
+    """>>> scope_tokens(17, 3)
+    ['s17', 'c3']
+    """
+    tokens = [secondment_token(secondment_id)]
+    if cohort_id is not None:
+        tokens.append(cohort_token(cohort_id))
+    return tokens
 
 
 def doc_id(source: int, object_id: int) -> int:
@@ -90,7 +127,8 @@ def entry_row(entry: EntryLike) -> Row:
     )
 
 
-def writing_row(writing: WritingLike, shared_on: date_type) -> Row:
+def writing_row(share: ShareLike, shared_on: date_type) -> Row:
+    writing = share.writing
     return Row(
         id=doc_id(WRITING, writing.pk),
         source=WRITING,
@@ -99,6 +137,7 @@ def writing_row(writing: WritingLike, shared_on: date_type) -> Row:
         kind=writing.kind,
         date=shared_on,
         tokens=document_tokens(writing.title, writing.text),
+        cohort_id=share.cohort_id,
     )
 
 
@@ -114,8 +153,9 @@ def index_entries(entries: Iterable[EntryLike]) -> None:
     write([entry_row(e) for e in entries])
 
 
-def index_writing(writing: WritingLike, shared_on: date_type) -> None:
-    write([writing_row(writing, shared_on)])
+def index_share(share: ShareLike, shared_on: date_type) -> None:
+    """Index a writing shared now (the library's share action, in its transaction)."""
+    write([writing_row(share, shared_on)])
 
 
 def remove(source: int, object_ids: Iterable[int]) -> None:
@@ -146,13 +186,44 @@ class Hits:
     capped: bool
 
 
-def search(terms: list[Term], *, where: Sequence[tuple[str, Sequence[Any]]]) -> Hits:
+def search(
+    terms: list[Term],
+    *,
+    where: Sequence[tuple[str, Sequence[Any]]],
+    within: Sequence[str] | None = None,
+) -> Hits:
     """The newest CAP rows matching every term and every `where` condition (SQL on the index
-    row `d`: `d.secondment_id`, `d.category_id`, `d.kind`, `d.id`), ranked by relevance."""
-    if not terms:
+    row `d`: `d.secondment_id`, `d.category_id`, `d.kind`, `d.id`), ranked by relevance.
+    `within`: scope tokens (`secondment_token`, `cohort_token`) of which a row must carry one,
+    for a viewer who sees few secondments; None for a wide scope."""
+    if not terms or (within is not None and not within):
         return Hits([], False)
     sql = " AND ".join(f"({clause})" for clause, _ in where) or "1=1"
     params = [p for _, ps in where for p in ps]
     with connection.cursor() as cursor:
-        ids = _backend().search(cursor, terms, sql, params, CAP)
+        ids = _backend().search(cursor, terms, sorted(set(within or ())), sql, params, CAP)
     return Hits(ids, capped=len(ids) >= CAP)
+
+
+# --- Bulk filling (a rebuild, the data migration) ---------------------------------------------
+
+
+def fill(select_sql: str, params: Sequence[Any]) -> int:
+    """Index every row of `select_sql` — its columns named oid (the object's id), source,
+    secondment_id, category_id, kind, date, cohort_id, title, text, tags — none of which is in
+    the index yet, in the caller's transaction. Tokens are made in this process; the rows go to the database in one statement
+    (SQLite: INSERT … SELECT calling back into Python; PostgreSQL: COPY)."""
+    with connection.cursor() as cursor:
+        return int(_backend().fill(cursor, select_sql, list(params)))
+
+
+def begin_bulk() -> None:
+    """Before writing many rows: PostgreSQL drops the GIN index (kept up row by row it writes
+    ~1,500 rows/s); `end_bulk` builds it again in one pass. Searches in between are slow."""
+    with connection.cursor() as cursor:
+        _backend().begin_bulk(cursor)
+
+
+def end_bulk() -> None:
+    with connection.cursor() as cursor:
+        _backend().end_bulk(cursor)

@@ -1,10 +1,17 @@
-"""The search index on SQLite: an FTS5 table `search_fts` (rowid = `search_document.id`) over the
-documents' bigram tokens (`guazhi.lib.search_text`), with the unicode61 tokenizer: the tokens are
+"""The search index on SQLite: an FTS5 table `search_fts` (rowid = `search_document.id`) with two
+columns, `tokens` — the documents' bigram tokens (`guazhi.lib.search_text`) — and `scope` — the
+row's scope tokens (`s17 c3`, see `search_index`), with the unicode61 tokenizer: the tokens are
 already words, separated by spaces. Needs SQLite ≥ 3.9 (FTS5); Debian 12 ships 3.40.
 
 Why not the trigram tokenizer: it cannot use its index for a query shorter than three
 characters (LIKE '%招商%' on it scans every row), and two-character words are the most common
 Chinese queries. One bigram index answers every length exactly (see `search_text`).
+
+Why scope tokens in the full-text index rather than a join on `search_document.secondment_id`:
+FTS5 intersects posting lists by seeking (its doclist index), so "营商环境 AND scope:c3" reads
+the cohort's postings and skips through the phrase's; a join instead probes FTS5 once per
+candidate row, parsing the query and opening every term each time. The scope column has weight
+0 in bm25, so scope tokens never change the ranking.
 """
 
 from __future__ import annotations
@@ -12,7 +19,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from guazhi.lib.search_text import Term
+from guazhi.lib.search_text import Term, document_tokens
+
+CREATE = (
+    "CREATE VIRTUAL TABLE search_fts USING fts5("
+    "tokens, scope, tokenize = 'unicode61 remove_diacritics 0')"
+)
 
 _UPSERT = (
     "INSERT INTO search_document (id, source, secondment_id, category_id, kind, date) "
@@ -32,8 +44,8 @@ def write(cursor: Any, rows: Sequence[Any]) -> None:
         ],
     )
     cursor.executemany(
-        "INSERT INTO search_fts (rowid, tokens) VALUES (%s, %s)",
-        [(r.id, " ".join(r.tokens)) for r in rows],
+        "INSERT INTO search_fts (rowid, tokens, scope) VALUES (%s, %s, %s)",
+        [(r.id, " ".join(r.tokens), " ".join(r.scope)) for r in rows],
     )
 
 
@@ -61,34 +73,84 @@ def optimize(cursor: Any) -> None:
     cursor.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
 
 
-def match_expression(terms: Sequence[Term]) -> str:
-    """FTS5 query syntax: each term a quoted phrase (its tokens hold only letters and digits,
-    so no quoting can break out), a one-character term a prefix; all ANDed.
+def begin_bulk(cursor: Any) -> None:
+    pass
+
+
+def end_bulk(cursor: Any) -> None:
+    optimize(cursor)
+
+
+def _tokens(title: str | None, text: str | None, tags: str | None) -> str:
+    return " ".join(document_tokens(title or "", text or "", tags or ""))
+
+
+def _scope(secondment_id: int, cohort_id: int | None) -> str:
+    from guazhi.lib.search_index import scope_tokens
+
+    return " ".join(scope_tokens(secondment_id, cohort_id))
+
+
+def fill(cursor: Any, select_sql: str, params: list[Any]) -> int:
+    # The rows never become Python objects: SQLite reads them and calls back for the tokens.
+    raw = cursor.connection
+    raw.create_function("guazhi_search_tokens", 3, _tokens, deterministic=True)
+    raw.create_function("guazhi_search_scope", 2, _scope, deterministic=True)
+    cursor.execute(
+        "INSERT INTO search_document (id, source, secondment_id, category_id, kind, date)"  # noqa: S608
+        f" SELECT oid * 8 + source, source, secondment_id, category_id, kind, date FROM ({select_sql})",
+        params,
+    )
+    count = cursor.rowcount
+    cursor.execute(
+        "INSERT INTO search_fts (rowid, tokens, scope)"  # noqa: S608
+        " SELECT oid * 8 + source, guazhi_search_tokens(title, text, tags),"
+        f" guazhi_search_scope(secondment_id, cohort_id) FROM ({select_sql})",
+        params,
+    )
+    return int(count)
+
+
+def _phrase(term: Term) -> str:
+    phrase = '"' + " ".join(term.tokens) + '"'
+    return phrase + "*" if term.prefix else phrase
+
+
+def match_expression(terms: Sequence[Term], within: Sequence[str] = ()) -> str:
+    """FTS5 query syntax: each term a quoted phrase in the `tokens` column (its tokens hold only
+    letters and digits, so no quoting can break out), a one-character term a prefix; all ANDed;
+    with `within`, one of those scope tokens in the `scope` column.
 
     >>> from guazhi.lib.search_text import query_terms
     >>> match_expression(query_terms("招商引资 家"))
-    '"招商 商引 引资" AND "家"*'
+    'tokens : "招商 商引 引资" AND tokens : "家"*'
+    >>> match_expression(query_terms("招商"), ["s17", "c3"])
+    'tokens : "招商" AND scope : ("s17" OR "c3")'
     """
-    parts = []
-    for term in terms:
-        phrase = '"' + " ".join(term.tokens) + '"'
-        parts.append(phrase + "*" if term.prefix else phrase)
+    parts = [f"tokens : {_phrase(term)}" for term in terms]
+    if within:
+        parts.append("scope : (" + " OR ".join(f'"{t}"' for t in within) + ")")
     return " AND ".join(parts)
 
 
 def search(
-    cursor: Any, terms: Sequence[Term], where: str, params: Sequence[Any], limit: int
+    cursor: Any,
+    terms: Sequence[Term],
+    within: Sequence[str],
+    where: str,
+    params: Sequence[Any],
+    limit: int,
 ) -> list[int]:
     # CROSS JOIN keeps the FTS table outermost: SQLite otherwise may walk search_document by
     # the scope filter and probe FTS5 row by row. The inner query walks matches newest first
-    # and stops at `limit`; only those are ranked.
+    # and stops at `limit`; only those are ranked (bm25 weights: tokens 1, scope 0).
     cursor.execute(
         "SELECT id FROM ("  # noqa: S608 — `where` is SQL built by the caller with params
-        " SELECT search_fts.rowid AS id, bm25(search_fts) AS score"
+        " SELECT search_fts.rowid AS id, bm25(search_fts, 1.0, 0.0) AS score"
         " FROM search_fts CROSS JOIN search_document d ON d.id = search_fts.rowid"
         f" WHERE search_fts MATCH %s AND {where}"
         " ORDER BY search_fts.rowid DESC LIMIT %s"
         ") ORDER BY score, id DESC",
-        [match_expression(terms), *params, limit],
+        [match_expression(terms, within), *params, limit],
     )
     return [row[0] for row in cursor.fetchall()]

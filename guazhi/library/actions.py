@@ -56,7 +56,7 @@ def share_writing(*, actor: User, writing: Writing, ip: str = "") -> Share:
         share.withdrawn_at = None
         share.version += 1
         share.save(update_fields=["is_active", "shared_by", "shared_at", "withdrawn_at", "version"])
-    search_index.index_writing(locked, timezone.localdate(now))
+    search_index.index_share(share, timezone.localdate(now))
     record(
         event=Event.CREATE,
         user=actor,

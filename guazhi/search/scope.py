@@ -9,20 +9,34 @@ built from the same QuerySets the pages use, so search and pages never disagree:
 
 The page then reads the hits through those QuerySets again: a row that slipped through is
 dropped, never shown.
+
+A narrow scope also names its scope tokens (`Scope.within`, see `guazhi.lib.search_index`): a
+cadre's own secondments and cohorts, a liaison's secondments when there are at most `NARROW` of
+them. The index then reads only those documents' postings instead of walking every match in the
+province newest first; the SQL conditions still decide.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
 
 from guazhi.accounts.models import User
-from guazhi.lib.search_index import ENTRY, WRITING
-from guazhi.library.models import cohort_ids_of
+from guazhi.lib.search_index import ENTRY, WRITING, cohort_token, secondment_token
 from guazhi.roster.models import Secondment
 
 Clause = tuple[str, list[Any]]
+# Above this many secondments a liaison's search walks the matches newest first: an OR of more
+# scope tokens costs more per step than the walk saves (a county sees a tenth of a province).
+NARROW = 200
+
+
+@dataclass(frozen=True)
+class Scope:
+    where: list[Clause]
+    within: list[str] | None  # scope tokens for a narrow scope, None for a wide one
 
 
 def as_sql(queryset: QuerySet[Any, Any]) -> Clause:
@@ -30,27 +44,41 @@ def as_sql(queryset: QuerySet[Any, Any]) -> Clause:
     return sql, list(params)
 
 
-def scope(user: User) -> list[Clause]:
+def _ids_sql(ids: list[int]) -> str:
+    return ", ".join(str(int(i)) for i in ids) or "NULL"
+
+
+def scope(user: User) -> Scope:
     if user.is_programme_admin:
-        return []
+        return Scope([], None)
     if not user.has_business_role:
-        return [("1 = 0", [])]
+        return Scope([("1 = 0", [])], [])
     if user.is_cadre:
-        own, own_params = as_sql(
-            Secondment.objects.filter(cadre_id=user.cadre_id or 0).order_by().values("pk")
+        # Own entries; the cohorts' shared writings (Share.objects.visible_to: by cohort).
+        own = list(
+            Secondment.objects.filter(cadre_id=user.cadre_id or 0).values_list("pk", "cohort_id")
         )
-        cohorts, cohort_params = as_sql(
-            Secondment.objects.filter(cohort_id__in=cohort_ids_of(user)).order_by().values("pk")
+        if not own:
+            return Scope([("1 = 0", [])], [])
+        cohorts = sorted({cohort for _, cohort in own})
+        mates, params = as_sql(
+            Secondment.objects.filter(cohort_id__in=cohorts).order_by().values("pk")
         )
-        return [
-            (
-                f"(d.source = {ENTRY} AND d.secondment_id IN ({own}))"
-                f" OR (d.source = {WRITING} AND d.secondment_id IN ({cohorts}))",
-                own_params + cohort_params,
-            )
-        ]
-    visible, params = as_sql(Secondment.objects.visible_to(user).order_by().values("pk"))
-    return [(f"d.secondment_id IN ({visible})", params)]
+        return Scope(
+            [
+                (
+                    f"(d.source = {ENTRY} AND d.secondment_id IN ({_ids_sql([s for s, _ in own])}))"
+                    f" OR (d.source = {WRITING} AND d.secondment_id IN ({mates}))",
+                    params,
+                )
+            ],
+            [secondment_token(s) for s, _ in own] + [cohort_token(c) for c in cohorts],
+        )
+    visible = Secondment.objects.visible_to(user).order_by()
+    sql, params = as_sql(visible.values("pk"))
+    few = list(visible.order_by("pk").values_list("pk", flat=True)[: NARROW + 1])
+    within = [secondment_token(s) for s in few] if len(few) <= NARROW else None
+    return Scope([(f"d.secondment_id IN ({sql})", params)], within)
 
 
 def filters(data: dict[str, Any]) -> list[Clause]:

@@ -90,8 +90,11 @@ def search(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "searched": False}
     if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
         terms = query_terms(form.cleaned_data["q"])
+        viewer = scope.scope(user)
         hits = search_index.search(
-            terms, where=[*scope.scope(user), *scope.filters(form.cleaned_data)]
+            terms,
+            where=[*viewer.where, *scope.filters(form.cleaned_data)],
+            within=viewer.within,
         )
         page = Paginator(hits.ids, PAGE_SIZE).get_page(request.GET.get("page"))
         context.update(

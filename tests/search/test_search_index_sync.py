@@ -108,18 +108,34 @@ def test_rebuild_needs_the_flag():
 
 def test_the_databases_own_index_holds_the_tokens(cadre_user):
     entry = write_entry(cadre_user, title="招商", text="引资")
-    doc = entry.pk * 8
+    doc, scope = entry.pk * 8, f"s{entry.secondment_id}"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT tsv::text FROM search_document WHERE id = %s", [doc])
-            assert cursor.fetchone()[0] == "'商':2 '引资':3 '招商':1 '资':4"
+            assert cursor.fetchone()[0] == f"'#{scope}' '商':2 '引资':3 '招商':1 '资':4"
             cursor.execute(
                 "SELECT indexdef FROM pg_indexes WHERE indexname = 'search_document_tsv'"
             )
             assert "USING gin (tsv)" in cursor.fetchone()[0]
         else:
-            cursor.execute("SELECT tokens FROM search_fts WHERE rowid = %s", [doc])
-            assert cursor.fetchone()[0] == "招商 商 引资 资"
+            cursor.execute("SELECT tokens, scope FROM search_fts WHERE rowid = %s", [doc])
+            assert cursor.fetchone() == ("招商 商 引资 资", scope)
+
+
+def test_a_shared_writing_names_its_secondment_and_cohort(cadre_a, cadre_user):
+    from tests.library.library_helpers import shared_writing
+
+    share = shared_writing(cadre_a.secondments.get(), cadre_user, title="体会", text="招商")
+    doc = share.writing_id * 8 + 1
+    scope = {f"s{share.writing.secondment_id}", f"c{share.cohort_id}"}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tsv::text FROM search_document WHERE id = %s", [doc])
+            lexemes = set(cursor.fetchone()[0].split())
+            assert {f"'#{t}'" for t in scope} <= lexemes
+        else:
+            cursor.execute("SELECT scope FROM search_fts WHERE rowid = %s", [doc])
+            assert set(cursor.fetchone()[0].split()) == scope
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")

@@ -1,14 +1,17 @@
 """The search index: `search_document` (Django's), then each database's text index beside it —
 an FTS5 table on SQLite, a tsvector column with a GIN index on PostgreSQL (see
 guazhi/lib/search_sqlite.py and search_postgresql.py). Migration 0002 fills it from what
-already exists."""
+already exists.
+
+The FTS5 table was created first with the `tokens` column only; installations made then get the
+`scope` column from migration 0003, new ones have it from here."""
 
 from django.db import migrations, models
 
 SQLITE = [
     (
         "CREATE VIRTUAL TABLE search_fts USING fts5("
-        "tokens, tokenize = 'unicode61 remove_diacritics 0')",
+        "tokens, scope, tokenize = 'unicode61 remove_diacritics 0')",
         "DROP TABLE search_fts",
     ),
 ]
