@@ -2,7 +2,7 @@
 demo writings copied from them and from each other with the disguises real copiers use, and a
 report for every submitted demo writing, computed at once so `make run` shows them.
 
-The template essays are composed at run time from the government work reports in
+The template essays are composed at run time from the even-year government work reports in
 ../shared/corpora (official documents, not protected by copyright): a 范文网-style title and
 paragraphs from one report; another report gives the speech one cadre copies from another.
 Without the corpora no copies are made (the honest demo writings are still checked).
@@ -17,7 +17,6 @@ Runs once: nothing is added when any reference text exists.
 
 from __future__ import annotations
 
-import json
 import random
 from datetime import timedelta
 from pathlib import Path
@@ -27,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from guazhi.accounts.models import Role, User
+from guazhi.lib import demo_corpus
 from guazhi.lib.writing_text import Block, blocks_to_text, paragraph
 from guazhi.roster.demo_data import DEMO_CADRE_NAME
 from guazhi.roster.models import Secondment
@@ -99,18 +99,10 @@ def check_all() -> int:
 
 
 def _paragraphs(rng: random.Random) -> list[list[str]]:
-    """Paragraph pools, one per report, of reports from 2000 on (the vocabulary of today)."""
-    path = REPORTS / "government_work_reports.jsonl"
-    if not path.is_file():
-        return []
-    pools = []
-    for line in path.open(encoding="utf-8"):
-        rec = json.loads(line)
-        if int(rec.get("year") or 0) < 2000:
-            continue
-        paras = [p.strip() for p in rec["content"].split("\n") if 80 <= len(p.strip()) <= 400]
-        if len(paras) >= 10:
-            pools.append(paras)
+    """Paragraph pools, one per report, of even-year reports from 2000 on (the vocabulary of
+    today; the honest demo writings quote odd years, see `guazhi.lib.demo_corpus`)."""
+    found = demo_corpus.reports(REPORTS.parent, years=demo_corpus.for_templates)
+    pools = [r.paragraphs for r in found if len(r.paragraphs) >= 10]
     rng.shuffle(pools)
     return pools
 

@@ -2,8 +2,9 @@
 requirements already due, in every state (accepted, submitted, returned, draft, and some left
 undone so the overdue table has rows), plus one for a requirement still ahead.
 
-The texts are honest: composed from the cadre's own posting (host unit, post, duties) and their
-demo ledger entries, so no two cadres' writings are alike. Copied-from-template texts and
+The texts are honest: composed by `demo_text.compose` from the cadre's own posting (host unit,
+post, duties) and their demo ledger (dates, places, figures), so no two cadres' writings are
+alike and the originality check finds them clean. Copied-from-template texts and
 originality reports come with the originality work. Runs once: nothing is added when any
 writing exists.
 """
@@ -11,9 +12,10 @@ writing exists.
 from __future__ import annotations
 
 import random
-from collections import Counter
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,13 +23,14 @@ from guazhi.accounts.models import Role, User
 from guazhi.audit.log import record
 from guazhi.audit.models import Event
 from guazhi.ledger.models import Entry
-from guazhi.lib.writing_text import Block, blocks_to_text, heading, paragraph, table
+from guazhi.lib.demo_corpus import quotations
+from guazhi.lib.writing_text import blocks_to_text
 from guazhi.roster.models import Secondment, SecondmentStatus
+from guazhi.writings.demo_text import compose
 from guazhi.writings.models import (
     EventAction,
     Writing,
     WritingEvent,
-    WritingKind,
     WritingRequirement,
     WritingStatus,
     WritingVersion,
@@ -35,6 +38,7 @@ from guazhi.writings.models import (
 from guazhi.writings.plan import ensure_plan
 
 SEED = 20260601
+QUOTES_PER_CADRE = 5
 # The share of due requirements in each state; the rest are left undone (overdue).
 STATES = (
     (WritingStatus.ACCEPTED, 45),
@@ -47,19 +51,6 @@ RETURN_COMMENTS = (
     "请补充具体数据，如走访企业数量、协调解决的问题个数。",
     "体会部分偏空，请结合自己分管的工作写实写细。",
     "“下一步打算”请列出可检查的具体措施和时间。",
-)
-LESSONS = (
-    "基层工作千头万绪，必须沉下身子、摸清底数，才能把政策落到实处。",
-    "群众的事无小事，信访接待中耐心倾听往往比答复本身更重要。",
-    "推进项目要盯住手续节点，提前对接审批部门，才能不误工期。",
-    "与村干部同吃同住同劳动，才真正懂得“一线”两个字的分量。",
-    "做企业服务要算清企业的账，也要算清发展的账。",
-)
-PLANS = (
-    "继续完善企业走访台账，对反映的问题逐项销号。",
-    "配合做好重点项目手续办理，力争按期开工。",
-    "持续做好包联村（社区）群众走访，建立问题清单。",
-    "把挂职期间的经验做法形成书面材料，供同批次干部交流。",
 )
 
 
@@ -74,11 +65,14 @@ def seed_writings(*, actor: User, rng_seed: int = SEED, today: date | None = Non
             status__in=(SecondmentStatus.ACTIVE, SecondmentStatus.COMPLETED),
             start_date__lt=today,
         )
-        .select_related("cadre", "host_unit", "cohort")
+        .select_related("cadre__home_unit", "host_unit", "cohort")
         .order_by("pk")
     )
     users = {u.cadre_id: u for u in User.objects.filter(role=Role.CADRE, cadre__isnull=False)}
     liaisons = list(User.objects.filter(role=Role.HOST_LIAISON).select_related("unit"))
+    # Each cadre quotes passages no other cadre quotes (none without the shared corpora).
+    quotes = quotations(Path(settings.BASE_DIR).parent / "shared" / "corpora")
+    rng.shuffle(quotes)
     count = 0
     with transaction.atomic():
         for secondment in secondments:
@@ -87,9 +81,11 @@ def seed_writings(*, actor: User, rng_seed: int = SEED, today: date | None = Non
             reviewer = _reviewer(secondment, liaisons) or actor
             entries = list(
                 Entry.objects.filter(secondment=secondment)
-                .select_related("category")
+                .select_related("category", "place_unit")
+                .prefetch_related("figures__field")
                 .order_by("date")[:200]
             )
+            mine, quotes = quotes[:QUOTES_PER_CADRE], quotes[QUOTES_PER_CADRE:]
             requirements = WritingRequirement.objects.filter(cohort=secondment.cohort)
             ahead_done = False
             for requirement in requirements:
@@ -104,7 +100,7 @@ def seed_writings(*, actor: User, rng_seed: int = SEED, today: date | None = Non
                     status = rng.choices([s for s, _ in STATES], [w for _, w in STATES])[0]
                 if status is None:
                     continue
-                _write(rng, secondment, requirement, entries, status, author, reviewer, today)
+                _write(rng, secondment, requirement, entries, mine, status, author, reviewer, today)
                 count += 1
         if count:
             record(
@@ -131,6 +127,7 @@ def _write(
     secondment: Secondment,
     requirement: WritingRequirement,
     entries: list[Entry],
+    quotes: list[tuple[int, str]],
     status: str,
     author: User,
     reviewer: User,
@@ -138,7 +135,7 @@ def _write(
 ) -> None:
     until = min(requirement.due_date, today)
     done = [e for e in entries if e.date <= until]
-    blocks = compose(rng, secondment, requirement.kind, done)
+    blocks = compose(rng, secondment, requirement.kind, done, until, quotes)
     title = requirement.title
     written = _moment(max(secondment.start_date, until - timedelta(days=rng.randint(1, 6))), rng)
     writing = Writing.objects.create(
@@ -187,6 +184,9 @@ def _write(
     event(EventAction.CREATE, author, draft, draft, written)
     event(EventAction.SAVE, author, draft, draft, written, version_number=freeze(written, False))
     if status == draft:
+        # The working copy's version counter is one past its last frozen version.
+        writing.version = number + 1
+        writing.save(update_fields=["version"])
         return
     submitted_at = written + timedelta(hours=rng.randint(1, 30))
     submitted = WritingStatus.SUBMITTED
@@ -213,50 +213,3 @@ def _write(
             "version",
         ]
     )
-
-
-def compose(
-    rng: random.Random, secondment: Secondment, kind: str, entries: list[Entry]
-) -> list[Block]:
-    """A writing of `kind` from the cadre's posting and ledger entries."""
-    unit, post = secondment.host_unit.name, secondment.post
-    duties = "、".join(secondment.duty_list) or "分管工作"
-    by_category = Counter(e.category.name for e in entries)
-    examples = rng.sample(entries, min(3, len(entries)))
-    blocks: list[Block] = [
-        paragraph(
-            f"按照组织安排，我于{secondment.start_date:%Y年%m月}到{unit}挂职，任{post}，"
-            f"分管{duties}。{_period(kind)}，我在{unit}党委（党组）的领导下，虚心学习、扎实工作，"
-            "现将有关情况报告如下。"
-        ),
-        heading("一、主要工作", 1),
-    ]
-    if examples:
-        for i, entry in enumerate(examples, start=1):
-            blocks.append(heading(f"（{'一二三'[i - 1]}）{entry.title}", 2))
-            blocks.append(paragraph(f"{entry.date:%m月%d日}，{entry.text}"))
-    else:
-        blocks.append(paragraph(f"到岗后，我先后走访了{unit}的各村（社区）和重点企业，熟悉情况。"))
-    if by_category and kind in (WritingKind.QUARTERLY, WritingKind.TERM_SUMMARY):
-        blocks.append(paragraph("期间工作纪实分类统计如下："))
-        rows = [["类别", "条数"], *[[name, str(n)] for name, n in by_category.most_common(6)]]
-        blocks.append(table(rows))
-    blocks.append(heading("二、几点体会", 1))
-    for lesson in rng.sample(LESSONS, 2):
-        blocks.append(paragraph(lesson))
-    if kind == WritingKind.SPEECH:
-        blocks.append(paragraph(f"以上是我在{unit}挂职的一些粗浅体会，不妥之处请各位批评指正。"))
-    else:
-        blocks.append(heading("三、下一步打算", 1))
-        blocks.append(paragraph("".join(rng.sample(PLANS, 2))))
-    return blocks
-
-
-def _period(kind: str) -> str:
-    periods: dict[str, str] = {
-        WritingKind.REFLECTION: "到岗以来",
-        WritingKind.SPEECH: "挂职以来",
-        WritingKind.QUARTERLY: "本季度",
-        WritingKind.TERM_SUMMARY: "挂职期间",
-    }
-    return periods.get(kind, "挂职以来")

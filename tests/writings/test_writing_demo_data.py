@@ -42,3 +42,29 @@ def test_seed_demo_loads_writings(db, django_db_blocker):
     kinds = set(Writing.objects.values_list("kind", flat=True))
     assert kinds == {"reflection", "speech", "quarterly", "term_summary"}
     assert set(Writing.objects.values_list("status", flat=True)) == set(WritingStatus.values)
+
+
+def test_honest_demo_writings_of_two_cadres_do_not_match(
+    programme_admin, host_liaison, cadre_user, other_cadre_user, cadre_a, cadre_b
+):
+    """Each cadre's writings come from their own ledger and their own quotations: checked
+    against the other cadre's, none is more than 15% copied (even counting stock phrases)."""
+    from guazhi.originality import OriginalityIndex
+    from guazhi.roster.models import SecondmentStatus
+
+    cadre_b.secondments.update(status=SecondmentStatus.ACTIVE)  # 李秀英 has reported
+    today = date(2027, 3, 20)
+    seed_ledger(actor=programme_admin, today=today)
+    seed_writings(actor=programme_admin, rng_seed=5, today=today)
+    texts = {
+        cadre.pk: list(Writing.objects.filter(secondment__cadre=cadre).values_list("pk", "text"))
+        for cadre in (cadre_a, cadre_b)
+    }
+    assert all(len(t) >= 3 for t in texts.values())
+    for mine, theirs in ((cadre_a.pk, cadre_b.pk), (cadre_b.pk, cadre_a.pk)):
+        index = OriginalityIndex()
+        index.add_many((f"w{pk}", text) for pk, text in texts[theirs])
+        for _pk, text in texts[mine]:
+            result = index.check(text)
+            assert result.copy_ratio < 0.15, [text[p.start : p.end] for p in result.passages]
+            assert result.copy_ratio_excluding_common < 0.15
