@@ -17,12 +17,14 @@ newest row down, so a common word does not make the database rank a million rows
 
 Narrow scopes: every row also carries scope tokens, kept apart from the text's (FTS5: their own
 column; PostgreSQL: lexemes starting with '#', which no text token can), naming its secondment
-(`s17`) and, for a shared writing, its cohort (`c3`). A viewer who sees few secondments (a cadre:
-their own secondments and their cohorts' shared writings) passes them as `within`; the database
-then intersects the words' posting lists with those of the scope tokens, so a common word costs
-in proportion to the viewer's documents instead of walking the province's matches newest first.
-The SQL `where` conditions stay the rule; `within` only narrows what the index reads. Scope
-tokens name ids that never change for a row (an entry's secondment, a share's cohort).
+(`s17`); an entry's category (`g4`); for a shared writing `w`, its cohort (`c3`) and kind
+(`kspeech`). A viewer who sees few secondments (a cadre: their own secondments and their
+cohorts' shared writings) and the search filters pass groups of them as `within`: a row must
+carry a token of every group. The database then intersects the words' posting lists with those
+of the scope tokens, so a common word costs in proportion to the viewer's (or the filter's)
+documents instead of walking the province's matches newest first. The SQL `where` conditions
+stay the rule; `within` only narrows what the index reads, and every write of a row writes its
+tokens again.
 """
 
 from __future__ import annotations
@@ -81,7 +83,13 @@ class Row:
 
     @property
     def scope(self) -> list[str]:
-        return scope_tokens(self.secondment_id, self.cohort_id)
+        return scope_tokens(
+            self.source, self.secondment_id, self.category_id, self.kind, self.cohort_id
+        )
+
+
+# Scope tokens: a letter and an id, letters and digits only (FTS5's tokenizer splits at '_').
+WRITINGS_TOKEN = "w"
 
 
 def secondment_token(secondment_id: int) -> str:
@@ -92,13 +100,42 @@ def cohort_token(cohort_id: int) -> str:
     return f"c{int(cohort_id)}"
 
 
-def scope_tokens(secondment_id: int, cohort_id: int | None) -> list[str]:
-    """>>> scope_tokens(17, 3)
-    ['s17', 'c3']
+def category_token(category_id: int) -> str:
+    return f"g{int(category_id)}"
+
+
+def kind_token(kind: str) -> str:
+    """A kind as a scope token (letters and digits only).
+
+    >>> kind_token("term_summary")
+    'ktermsummary'
+    """
+    return "k" + "".join(ch for ch in kind.lower() if ch.isascii() and ch.isalnum())
+
+
+def scope_tokens(
+    source: int,
+    secondment_id: int,
+    category_id: int | None,
+    kind: str | None,
+    cohort_id: int | None,
+) -> list[str]:
+    """A row's scope tokens.
+
+    >>> scope_tokens(ENTRY, 17, 4, "", None)
+    ['s17', 'g4']
+    >>> scope_tokens(WRITING, 17, None, "speech", 3)
+    ['s17', 'w', 'c3', 'kspeech']
     """
     tokens = [secondment_token(secondment_id)]
-    if cohort_id is not None:
-        tokens.append(cohort_token(cohort_id))
+    if source == ENTRY and category_id is not None:
+        tokens.append(category_token(category_id))
+    if source == WRITING:
+        tokens.append(WRITINGS_TOKEN)
+        if cohort_id is not None:
+            tokens.append(cohort_token(cohort_id))
+        if kind:
+            tokens.append(kind_token(kind))
     return tokens
 
 
@@ -190,18 +227,19 @@ def search(
     terms: list[Term],
     *,
     where: Sequence[tuple[str, Sequence[Any]]],
-    within: Sequence[str] | None = None,
+    within: Sequence[Sequence[str]] = (),
 ) -> Hits:
     """The newest CAP rows matching every term and every `where` condition (SQL on the index
     row `d`: `d.secondment_id`, `d.category_id`, `d.kind`, `d.id`), ranked by relevance.
-    `within`: scope tokens (`secondment_token`, `cohort_token`) of which a row must carry one,
-    for a viewer who sees few secondments; None for a wide scope."""
-    if not terms or (within is not None and not within):
+    `within`: groups of scope tokens (`secondment_token`, `cohort_token`…); a row must carry
+    one token of each group. An empty group matches nothing."""
+    if not terms or any(not group for group in within):
         return Hits([], False)
+    groups = [sorted(set(group)) for group in within]
     sql = " AND ".join(f"({clause})" for clause, _ in where) or "1=1"
     params = [p for _, ps in where for p in ps]
     with connection.cursor() as cursor:
-        ids = _backend().search(cursor, terms, sorted(set(within or ())), sql, params, CAP)
+        ids = _backend().search(cursor, terms, groups, sql, params, CAP)
     return Hits(ids, capped=len(ids) >= CAP)
 
 

@@ -75,11 +75,15 @@ def tsquery_literal(terms: Sequence[Term]) -> str:
     return " & ".join(parts)
 
 
-def scope_query(within: Sequence[str]) -> str:
-    """>>> scope_query(["s17", "c3"])
-    "('#s17' | '#c3')"
+def scope_query(within: Sequence[Sequence[str]]) -> str:
+    """Each group an OR of its scope tokens; the groups ANDed.
+
+    >>> scope_query([["s17", "c3"], ["w"]])
+    "('#s17' | '#c3') & ('#w')"
     """
-    return "(" + " | ".join(_quote(SCOPE_MARK + t) for t in within) + ")"
+    return " & ".join(
+        "(" + " | ".join(_quote(SCOPE_MARK + t) for t in group) + ")" for group in within
+    )
 
 
 def write(cursor: Any, rows: Sequence[Any]) -> None:
@@ -111,7 +115,7 @@ def fill(cursor: Any, select_sql: str, params: list[Any]) -> int:
     with cursor.cursor.copy(f"COPY search_document ({columns}) FROM STDIN") as copy:
         for oid, source, secondment, category, kind, day, cohort, title, text, tags in rows:
             tokens = document_tokens(title or "", text or "", tags or "")
-            scope = scope_tokens(secondment, cohort)
+            scope = scope_tokens(source, secondment, category, kind, cohort)
             copy.write_row(
                 (
                     oid * SOURCES + source,
@@ -153,7 +157,7 @@ def optimize(cursor: Any) -> None:
 def search(
     cursor: Any,
     terms: Sequence[Term],
-    within: Sequence[str],
+    within: Sequence[Sequence[str]],
     where: str,
     params: Sequence[Any],
     limit: int,

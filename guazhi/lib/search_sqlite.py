@@ -85,17 +85,19 @@ def _tokens(title: str | None, text: str | None, tags: str | None) -> str:
     return " ".join(document_tokens(title or "", text or "", tags or ""))
 
 
-def _scope(secondment_id: int, cohort_id: int | None) -> str:
+def _scope(
+    source: int, secondment_id: int, category_id: int | None, kind: str, cohort_id: int | None
+) -> str:
     from guazhi.lib.search_index import scope_tokens
 
-    return " ".join(scope_tokens(secondment_id, cohort_id))
+    return " ".join(scope_tokens(source, secondment_id, category_id, kind, cohort_id))
 
 
 def fill(cursor: Any, select_sql: str, params: list[Any]) -> int:
     # The rows never become Python objects: SQLite reads them and calls back for the tokens.
     raw = cursor.connection
     raw.create_function("guazhi_search_tokens", 3, _tokens, deterministic=True)
-    raw.create_function("guazhi_search_scope", 2, _scope, deterministic=True)
+    raw.create_function("guazhi_search_scope", 5, _scope, deterministic=True)
     cursor.execute(
         "INSERT INTO search_document (id, source, secondment_id, category_id, kind, date)"  # noqa: S608
         f" SELECT oid * 8 + source, source, secondment_id, category_id, kind, date FROM ({select_sql})",
@@ -105,7 +107,8 @@ def fill(cursor: Any, select_sql: str, params: list[Any]) -> int:
     cursor.execute(
         "INSERT INTO search_fts (rowid, tokens, scope)"  # noqa: S608
         " SELECT oid * 8 + source, guazhi_search_tokens(title, text, tags),"
-        f" guazhi_search_scope(secondment_id, cohort_id) FROM ({select_sql})",
+        " guazhi_search_scope(source, secondment_id, category_id, kind, cohort_id)"
+        f" FROM ({select_sql})",
         params,
     )
     return int(count)
@@ -116,27 +119,27 @@ def _phrase(term: Term) -> str:
     return phrase + "*" if term.prefix else phrase
 
 
-def match_expression(terms: Sequence[Term], within: Sequence[str] = ()) -> str:
+def match_expression(terms: Sequence[Term], within: Sequence[Sequence[str]] = ()) -> str:
     """FTS5 query syntax: each term a quoted phrase in the `tokens` column (its tokens hold only
     letters and digits, so no quoting can break out), a one-character term a prefix; all ANDed;
-    with `within`, one of those scope tokens in the `scope` column.
+    for each group of `within`, one of its scope tokens in the `scope` column.
 
     >>> from guazhi.lib.search_text import query_terms
     >>> match_expression(query_terms("招商引资 家"))
     'tokens : "招商 商引 引资" AND tokens : "家"*'
-    >>> match_expression(query_terms("招商"), ["s17", "c3"])
-    'tokens : "招商" AND scope : ("s17" OR "c3")'
+    >>> match_expression(query_terms("招商"), [["s17", "c3"], ["w"]])
+    'tokens : "招商" AND scope : ("s17" OR "c3") AND scope : ("w")'
     """
     parts = [f"tokens : {_phrase(term)}" for term in terms]
-    if within:
-        parts.append("scope : (" + " OR ".join(f'"{t}"' for t in within) + ")")
+    for group in within:
+        parts.append("scope : (" + " OR ".join(f'"{t}"' for t in group) + ")")
     return " AND ".join(parts)
 
 
 def search(
     cursor: Any,
     terms: Sequence[Term],
-    within: Sequence[str],
+    within: Sequence[Sequence[str]],
     where: str,
     params: Sequence[Any],
     limit: int,

@@ -24,7 +24,15 @@ from typing import Any
 from django.db.models import QuerySet
 
 from guazhi.accounts.models import User
-from guazhi.lib.search_index import ENTRY, WRITING, cohort_token, secondment_token
+from guazhi.lib.search_index import (
+    ENTRY,
+    WRITING,
+    WRITINGS_TOKEN,
+    category_token,
+    cohort_token,
+    kind_token,
+    secondment_token,
+)
 from guazhi.roster.models import Secondment
 
 Clause = tuple[str, list[Any]]
@@ -36,7 +44,7 @@ NARROW = 200
 @dataclass(frozen=True)
 class Scope:
     where: list[Clause]
-    within: list[str] | None  # scope tokens for a narrow scope, None for a wide one
+    within: list[list[str]]  # groups of scope tokens for a narrow scope, none for a wide one
 
 
 def as_sql(queryset: QuerySet[Any, Any]) -> Clause:
@@ -50,16 +58,16 @@ def _ids_sql(ids: list[int]) -> str:
 
 def scope(user: User) -> Scope:
     if user.is_programme_admin:
-        return Scope([], None)
+        return Scope([], [])
     if not user.has_business_role:
-        return Scope([("1 = 0", [])], [])
+        return Scope([("1 = 0", [])], [[]])
     if user.is_cadre:
         # Own entries; the cohorts' shared writings (Share.objects.visible_to: by cohort).
         own = list(
             Secondment.objects.filter(cadre_id=user.cadre_id or 0).values_list("pk", "cohort_id")
         )
         if not own:
-            return Scope([("1 = 0", [])], [])
+            return Scope([("1 = 0", [])], [[]])
         cohorts = sorted({cohort for _, cohort in own})
         mates, params = as_sql(
             Secondment.objects.filter(cohort_id__in=cohorts).order_by().values("pk")
@@ -72,22 +80,26 @@ def scope(user: User) -> Scope:
                     params,
                 )
             ],
-            [secondment_token(s) for s, _ in own] + [cohort_token(c) for c in cohorts],
+            [[secondment_token(s) for s, _ in own] + [cohort_token(c) for c in cohorts]],
         )
     visible = Secondment.objects.visible_to(user).order_by()
     sql, params = as_sql(visible.values("pk"))
     few = list(visible.order_by("pk").values_list("pk", flat=True)[: NARROW + 1])
-    within = [secondment_token(s) for s in few] if len(few) <= NARROW else None
+    within = [[secondment_token(s) for s in few]] if len(few) <= NARROW else []
     return Scope([(f"d.secondment_id IN ({sql})", params)], within)
 
 
-def filters(data: dict[str, Any]) -> list[Clause]:
-    """The search form's cleaned filters as conditions."""
+def filters(data: dict[str, Any]) -> Scope:
+    """The search form's cleaned filters as conditions, and as scope tokens where they narrow
+    the index (a kind, a category, shared writings; a ledger entry carries no source token:
+    entries are nearly all of the index)."""
     clauses: list[Clause] = []
+    within: list[list[str]] = []
     if data.get("source") == "entry":
         clauses.append((f"d.source = {ENTRY}", []))
     elif data.get("source") == "writing":
         clauses.append((f"d.source = {WRITING}", []))
+        within.append([WRITINGS_TOKEN])
     if data.get("cohort"):
         sql, params = as_sql(
             Secondment.objects.filter(cohort=data["cohort"]).order_by().values("pk")
@@ -95,6 +107,8 @@ def filters(data: dict[str, Any]) -> list[Clause]:
         clauses.append((f"d.secondment_id IN ({sql})", params))
     if data.get("kind"):
         clauses.append((f"d.source = {WRITING} AND d.kind = %s", [data["kind"]]))
+        within.append([kind_token(data["kind"])])
     if data.get("category"):
         clauses.append((f"d.source = {ENTRY} AND d.category_id = %s", [data["category"].pk]))
-    return clauses
+        within.append([category_token(data["category"].pk)])
+    return Scope(clauses, within)

@@ -90,11 +90,9 @@ def search(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "searched": False}
     if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
         terms = query_terms(form.cleaned_data["q"])
-        viewer = scope.scope(user)
+        viewer, chosen = scope.scope(user), scope.filters(form.cleaned_data)
         hits = search_index.search(
-            terms,
-            where=[*viewer.where, *scope.filters(form.cleaned_data)],
-            within=viewer.within,
+            terms, where=[*viewer.where, *chosen.where], within=[*viewer.within, *chosen.within]
         )
         page = Paginator(hits.ids, PAGE_SIZE).get_page(request.GET.get("page"))
         context.update(

@@ -108,11 +108,12 @@ def test_rebuild_needs_the_flag():
 
 def test_the_databases_own_index_holds_the_tokens(cadre_user):
     entry = write_entry(cadre_user, title="招商", text="引资")
-    doc, scope = entry.pk * 8, f"s{entry.secondment_id}"
+    doc, scope = entry.pk * 8, f"s{entry.secondment_id} g{entry.category_id}"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT tsv::text FROM search_document WHERE id = %s", [doc])
-            assert cursor.fetchone()[0] == f"'#{scope}' '商':2 '引资':3 '招商':1 '资':4"
+            lexemes = " ".join(f"'#{t}'" for t in sorted(scope.split()))
+            assert cursor.fetchone()[0] == f"{lexemes} '商':2 '引资':3 '招商':1 '资':4"
             cursor.execute(
                 "SELECT indexdef FROM pg_indexes WHERE indexname = 'search_document_tsv'"
             )
@@ -122,12 +123,13 @@ def test_the_databases_own_index_holds_the_tokens(cadre_user):
             assert cursor.fetchone() == ("招商 商 引资 资", scope)
 
 
-def test_a_shared_writing_names_its_secondment_and_cohort(cadre_a, cadre_user):
+def test_a_shared_writing_names_its_secondment_cohort_and_kind(cadre_a, cadre_user):
     from tests.library.library_helpers import shared_writing
 
     share = shared_writing(cadre_a.secondments.get(), cadre_user, title="体会", text="招商")
     doc = share.writing_id * 8 + 1
-    scope = {f"s{share.writing.secondment_id}", f"c{share.cohort_id}"}
+    kind = share.writing.kind.replace("_", "")
+    scope = {f"s{share.writing.secondment_id}", "w", f"c{share.cohort_id}", f"k{kind}"}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT tsv::text FROM search_document WHERE id = %s", [doc])

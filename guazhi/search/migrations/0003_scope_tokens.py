@@ -5,8 +5,10 @@ For indexes made before them, in SQL only (no text is tokenised again):
 - SQLite: the FTS5 table gains a `scope` column. FTS5 cannot add a column, so the old table is
   renamed, a new one created and filled from the old one's stored tokens, and the old dropped.
   Tables created by the current 0001 already have the column: nothing to do.
-- PostgreSQL: '#s<secondment>' (and '#c<cohort>') lexemes are added to each row's tsvector that
+- PostgreSQL: '#s<secondment>' (and the others) lexemes are added to each row's tsvector that
   lacks them, with the GIN index dropped meanwhile and built again after.
+The tokens (guazhi.lib.search_index.scope_tokens): s<secondment>; an entry g<category>; a shared
+writing w, c<cohort>, k<kind without '_'>.
 """
 
 from django.db import migrations
@@ -27,7 +29,9 @@ def _sqlite(cursor):  # type: ignore[no-untyped-def]
     cursor.execute(
         "INSERT INTO search_fts (rowid, tokens, scope)"  # noqa: S608
         " SELECT o.rowid, o.tokens, 's' || d.secondment_id ||"
-        f" CASE WHEN d.source = {WRITING} THEN coalesce(' c' || {COHORT}, '') ELSE '' END"
+        f" CASE WHEN d.source = {WRITING}"
+        f" THEN ' w' || coalesce(' c' || {COHORT}, '') || ' k' || replace(d.kind, '_', '')"
+        " ELSE coalesce(' g' || d.category_id, '') END"
         " FROM search_fts_old o JOIN search_document d ON d.id = o.rowid"
     )
     cursor.execute("DROP TABLE search_fts_old")
@@ -44,7 +48,11 @@ def _postgresql(cursor):  # type: ignore[no-untyped-def]
     cursor.execute("DROP INDEX IF EXISTS search_document_tsv")
     cursor.execute(
         "UPDATE search_document d SET tsv = d.tsv || array_to_tsvector(array_remove(ARRAY["  # noqa: S608
-        f"'#s' || d.secondment_id, CASE WHEN d.source = {WRITING} THEN '#c' || {COHORT} END"
+        "'#s' || d.secondment_id,"
+        f" CASE WHEN d.source = {ENTRY} THEN '#g' || d.category_id END,"
+        f" CASE WHEN d.source = {WRITING} THEN '#w' END,"
+        f" CASE WHEN d.source = {WRITING} THEN '#c' || {COHORT} END,"
+        f" CASE WHEN d.source = {WRITING} THEN '#k' || replace(d.kind, '_', '') END"
         "], NULL))"
     )
     cursor.execute("SET maintenance_work_mem = '256MB'")
