@@ -18,6 +18,7 @@
   var saved = 0;
   var inFlight = false;
   var stopped = false;
+  var pending = null; // a form submission waiting for the autosave in flight
 
   function say(text) { if (status) status.textContent = text; }
 
@@ -60,7 +61,10 @@
         }
       })
       .catch(function () { say("网络中断，恢复后会自动保存"); })
-      .then(function () { inFlight = false; });
+      .then(function () {
+        inFlight = false;
+        if (pending) { var submitter = pending.submitter; pending = null; form.requestSubmit(submitter); }
+      });
   }
 
   function changed() { edits += 1; count(); say("有未保存的修改"); }
@@ -70,7 +74,13 @@
     field.addEventListener("blur", save);
   });
   window.setInterval(save, INTERVAL);
-  form.addEventListener("submit", function () { stopped = true; saved = edits; });
+  form.addEventListener("submit", function (event) {
+    // Leaving the text box for the 保存 button fires an autosave first: wait for it and submit
+    // with the version it got back, or the server would see a stale version (a false conflict).
+    if (inFlight) { event.preventDefault(); pending = { submitter: event.submitter || null }; return; }
+    stopped = true;
+    saved = edits;
+  });
   window.addEventListener("beforeunload", function (event) {
     if (edits !== saved) { event.preventDefault(); event.returnValue = ""; }
   });
