@@ -71,18 +71,23 @@ def export_head(*, seq: int, hash: str, kind: str, note: str = "") -> dict[str, 
     entry["mac"] = _mac(entry)
     line = json.dumps(entry, ensure_ascii=False, sort_keys=True)
     path = head_file()
-    if path:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # O_APPEND: each line lands at the end even with two writers; `chattr +a` on the file
-        # (docs/security.md) then makes the system refuse anything but appends.
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
-        try:
-            os.write(fd, (line + "\n").encode())
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    if syslog_address():
-        _send_syslog(f"guazhi audit head {line}")
+    try:
+        if path:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # O_APPEND: each line lands at the end even with two writers; `chattr +a` on the
+            # file (docs/security.md) then makes the system refuse anything but appends.
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+            try:
+                os.write(fd, (line + "\n").encode())
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        if syslog_address():
+            _send_syslog(f"guazhi audit head {line}")
+    except OSError as e:
+        raise HeadFileError(
+            f"无法导出链头（{path or syslog_address()}）：{e.strerror or e}。"
+        ) from None
     logger.info("audit chain head %s", line)
     return entry
 

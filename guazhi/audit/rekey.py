@@ -28,6 +28,7 @@ class Rekeyed:
     old_head_seq: int
     old_head_hash: str
     new_head_hash: str
+    export_problem: str | None = None
 
 
 def rekey_chain(
@@ -65,13 +66,17 @@ def rekey_chain(
         )
     last = AuditRecord.objects.order_by("-seq").first()
     assert last is not None
-    head.export_head(
-        seq=last.seq,
-        hash=last.hash,
-        kind="rekey",
-        note=f"old head {old_head_seq} {old_head_hash}",
-    )
-    return Rekeyed(old_head_seq, old_head_seq, old_head_hash, new_head)
+    export_problem = None
+    try:
+        head.export_head(
+            seq=last.seq,
+            hash=last.hash,
+            kind="rekey",
+            note=f"old head {old_head_seq} {old_head_hash}",
+        )
+    except head.HeadFileError as e:
+        export_problem = str(e)  # the chain is re-keyed; only the export is missing
+    return Rekeyed(old_head_seq, old_head_seq, old_head_hash, new_head, export_problem)
 
 
 def _exported_head(old_key: bytes | None) -> dict[str, object] | None:

@@ -174,12 +174,16 @@ def restore_backup(archive: Path, *, secret: bytes | None = None) -> Restored:
             detail=f"从备份 {archive.name}（{manifest.get('created')}）恢复数据库与 {files} 个上传文件",
         )
     report = walk_chain()
+    problem = None
     if report.problem is None:
         note = f"restored {archive.name} ({manifest.get('created')})"
         if previous:
             note += f"; head before restore {previous.get('seq')} {previous.get('hash')}"
-        head.export_head(seq=report.head_seq, hash=report.head_hash, kind="restore", note=note)
-    return Restored(manifest, files, report.problem, _rebuild_index())
+        try:
+            head.export_head(seq=report.head_seq, hash=report.head_hash, kind="restore", note=note)
+        except head.HeadFileError as e:
+            problem = f"{e} 请由审计管理员运行 manage.py verify_audit。"
+    return Restored(manifest, files, report.problem or problem, _rebuild_index())
 
 
 def _last_head_quietly() -> dict[str, Any] | None:

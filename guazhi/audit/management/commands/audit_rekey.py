@@ -56,3 +56,7 @@ class Command(BaseCommand):
                 f"{done.old_head_hash}。"
             )
         )
+        if done.export_problem:
+            self.stdout.write(
+                self.style.WARNING(f"{done.export_problem} 请修复后运行 verify_audit。")
+            )

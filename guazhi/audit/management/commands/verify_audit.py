@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from guazhi.audit import head
 from guazhi.audit.chain import chain_key_id, uses_development_key
 from guazhi.audit.log import walk_chain
+from guazhi.lib.keys import KeyConfigError
 
 
 class Command(BaseCommand):
@@ -18,6 +19,12 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            self._verify()
+        except (KeyConfigError, head.HeadFileError) as e:
+            raise CommandError(str(e)) from None
+
+    def _verify(self) -> None:
         report = walk_chain()
         problem = report.problem
         if problem is None:
