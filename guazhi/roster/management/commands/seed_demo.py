@@ -208,6 +208,9 @@ def seed(plan: demo_data.Plan, *, ledger: bool = True) -> dict[str, int]:
         created["evaluation_rounds"] = seed_evaluation()
         if created["assessments"]:
             publish_demo(actor=admin)
+        from guazhi.library.demo_data import seed_library
+
+        created["shares"] = seed_library(admin=admin)
         if created["entries"] or created["writings"]:
             # The seeders insert in bulk, past the actions that keep the search index current.
             from guazhi.search.indexing import rebuild as rebuild_search_index
