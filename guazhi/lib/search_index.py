@@ -13,7 +13,8 @@ This module imports no app; it takes any object with the attributes it reads.
 
 Ranking: among the newest `CAP` matching documents the viewer may see (the index walked from the
 newest row down, so a common word does not make the database rank a million rows), by relevance
-(bm25 / ts_rank), newest first on ties.
+(how often the terms occur in the document, normalised by length: the backends), newest first
+on ties.
 
 Narrow scopes: every row also carries scope tokens, kept apart from the text's (FTS5: their own
 column; PostgreSQL: lexemes starting with '#', which no text token can), naming its secondment
