@@ -4,7 +4,8 @@ members, one of them hidden by the programme admin with a reason.
 
 Sharing and commenting are a cadre's own acts, so authors and commenters who have no demo login
 get an account without a usable password (nobody can sign in with it; an IT admin may activate
-it). The demo cadre 陈思远 keeps one accepted writing unshared, so the share button shows.
+it). The demo cadre 陈思远 shares his exchange speech and keeps his other accepted writings
+unshared, so both the comments and the share button show.
 Runs once: nothing is added when any writing is shared.
 """
 
@@ -22,7 +23,7 @@ from guazhi.library import actions
 from guazhi.library.models import Comment, Share
 from guazhi.roster.actions import SERVER_ACTOR
 from guazhi.roster.models import Cadre
-from guazhi.writings.models import Writing, WritingStatus
+from guazhi.writings.models import Writing, WritingKind, WritingStatus
 
 SHARES = 30
 PER_CADRE = 2
@@ -57,9 +58,11 @@ def seed_library(*, admin: User) -> int:
     for writing in writings:
         author = _account(writing.secondment.cadre)
         share = actions.share_writing(actor=author, writing=writing)
-        # Backdate to a few days after acceptance, so the library reads like weeks of use.
-        decided = writing.decided_at or timezone.now() - timedelta(days=30)
-        shared_at = min(decided + timedelta(days=2 + writing.pk % 5), timezone.now())
+        # Backdate to a working morning a few days after acceptance, so the library reads like
+        # weeks of use.
+        decided = timezone.localtime(writing.decided_at or timezone.now() - timedelta(days=30))
+        morning = decided.replace(hour=9 + writing.pk % 3, minute=writing.pk * 7 % 60)
+        shared_at = min(morning + timedelta(days=2 + writing.pk % 5), timezone.now())
         Share.objects.filter(pk=share.pk).update(shared_at=shared_at)
         share.shared_at = shared_at
         shares.append(share)
@@ -69,34 +72,35 @@ def seed_library(*, admin: User) -> int:
 
 
 def _chosen_writings() -> list[Writing]:
-    """Accepted writings of the demo cadre's cohort (other cohorts' too if it has few), at most
-    two per cadre, every kind, the demo cadre's newest one left for him to share."""
-    accepted = (
+    """Accepted writings, the demo cadre's cohort first, every kind in turn, at most two per
+    cadre. The demo cadre shares his exchange speech (so his page shows the comments and the
+    withdraw button) and keeps his other accepted writings to share himself."""
+    accepted = list(
         Writing.objects.filter(status=WritingStatus.ACCEPTED)
         .select_related("secondment__cadre", "secondment__cohort")
         .order_by("-decided_at", "-pk")
     )
     demo = User.objects.filter(username=DEMO_CADRE, role=Role.CADRE).first()
-    cohort_id = None
-    if demo is not None and demo.cadre_id:
-        own = accepted.filter(secondment__cadre_id=demo.cadre_id).first()
-        cohort_id = own.secondment.cohort_id if own else None
-    else:
-        own = None
-    ordered = sorted(accepted, key=lambda w: (w.secondment.cohort_id != cohort_id,))
-    chosen: list[Writing] = []
+    demo_cadre = demo.cadre_id if demo is not None else None
+    own = [w for w in accepted if w.secondment.cadre_id == demo_cadre]
+    cohort_id = own[0].secondment.cohort_id if own else None
+    by_kind: dict[str, list[Writing]] = {}
+    for writing in sorted(accepted, key=lambda w: w.secondment.cohort_id != cohort_id):
+        if writing.secondment.cadre_id != demo_cadre:
+            by_kind.setdefault(writing.kind, []).append(writing)
+    chosen = [w for w in own if w.kind == WritingKind.SPEECH][:1]
     per_cadre: dict[int, int] = {}
-    for writing in ordered:
-        cadre_id = writing.secondment.cadre_id
-        if own is not None and writing.pk == own.pk:
-            continue
-        if per_cadre.get(cadre_id, 0) >= PER_CADRE:
-            continue
-        per_cadre[cadre_id] = per_cadre.get(cadre_id, 0) + 1
-        chosen.append(writing)
-        if len(chosen) == SHARES:
-            break
-    return chosen
+    queues = list(by_kind.values())
+    while len(chosen) < SHARES and any(queues):
+        for queue in queues:
+            while queue:
+                writing = queue.pop(0)
+                cadre_id = writing.secondment.cadre_id
+                if per_cadre.get(cadre_id, 0) < PER_CADRE:
+                    per_cadre[cadre_id] = per_cadre.get(cadre_id, 0) + 1
+                    chosen.append(writing)
+                    break
+    return chosen[:SHARES]
 
 
 def _account(cadre: Cadre) -> User:
@@ -125,8 +129,8 @@ def _account(cadre: Cadre) -> User:
 
 
 def _comment(shares: list[Share], admin: User) -> None:
-    """Comments by cadres of each share's cohort other than its author, hours after sharing;
-    the last one hidden by the admin with a reason."""
+    """Comments by cadres of each share's cohort other than its author, a day or two after
+    sharing, in working hours; the last one hidden by the admin with a reason."""
     hidden: Comment | None = None
     for n, (index, text) in enumerate([*COMMENTS, HIDDEN[:2]]):
         share = shares[index % len(shares)]
@@ -134,7 +138,9 @@ def _comment(shares: list[Share], admin: User) -> None:
         if commenter is None:
             continue
         comment = actions.post_comment(actor=commenter, share=share, text=text)
-        at = min(share.shared_at + timedelta(hours=3 + 7 * n), timezone.now())
+        at = min(
+            share.shared_at + timedelta(days=1 + n % 2, hours=2 + n, minutes=13 * n), timezone.now()
+        )
         Comment.objects.filter(pk=comment.pk).update(created_at=at)
         hidden = comment if n == len(COMMENTS) else None
     if hidden is not None:
