@@ -65,8 +65,11 @@ class WritingLike(Protocol):
 
 
 class ShareLike(Protocol):
-    writing: WritingLike
-    cohort_id: Any
+    @property
+    def writing(self) -> WritingLike: ...
+
+    @property
+    def cohort_id(self) -> Any: ...
 
 
 @dataclass(frozen=True)
