@@ -117,7 +117,7 @@ def _event(
 
 def _lock(writing: Writing, version: int) -> Writing:
     locked = (
-        Writing.objects.select_for_update()
+        Writing.objects.select_for_update(of=("self",))
         .select_related("secondment__host_unit", "requirement")
         .get(pk=writing.pk)
     )
