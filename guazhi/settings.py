@@ -179,6 +179,11 @@ GUAZHI_AUDIT_KEY_FILE = os.environ.get("GUAZHI_AUDIT_KEY_FILE", "")
 # (`/dev/log` or `host:port`), or both.
 GUAZHI_AUDIT_HEAD_FILE = os.environ.get("GUAZHI_AUDIT_HEAD_FILE", "")
 GUAZHI_AUDIT_SYSLOG = os.environ.get("GUAZHI_AUDIT_SYSLOG", "")
+# Audit records older than this are pruned by `manage.py retention_run` (never below 184 days:
+# 等保 keeps six months at least; a lower value stops the site at startup). docs/retention.md
+GUAZHI_AUDIT_RETENTION_DAYS = envint("GUAZHI_AUDIT_RETENTION_DAYS", 365)
+# Personal data of secondments that ended longer ago than this is anonymised (docs/retention.md).
+GUAZHI_ANONYMISE_AFTER_DAYS = envint("GUAZHI_ANONYMISE_AFTER_DAYS", 3 * 365)
 GUAZHI_BACKUP_KEY = os.environ.get("GUAZHI_BACKUP_KEY", "")
 GUAZHI_BACKUP_KEY_FILE = os.environ.get("GUAZHI_BACKUP_KEY_FILE", "")
 GUAZHI_BACKUP_DIR = Path(os.environ.get("GUAZHI_BACKUP_DIR", DATA_DIR / "backups"))
