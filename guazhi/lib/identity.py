@@ -12,8 +12,10 @@ from guazhi.lib.zh import to_halfwidth
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
-_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
-_MOBILE_SHAPE = re.compile(r"^1[3-9]\d{9}$")
+# ASCII digits only: \d alone also matches Arabic-Indic and other scripts' digits, which int()
+# reads, so such a number passed and was stored in a form no search or mask expects.
+_ID_SHAPE = re.compile(r"^\d{17}[\dX]$", re.ASCII)
+_MOBILE_SHAPE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
 
 
 class InvalidValue(ValueError):
