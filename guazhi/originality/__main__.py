@@ -14,61 +14,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from guazhi.lib.document_input import InputError, read_document
+
 from .index import OriginalityIndex
 from .match import CheckResult
-
-
-class InputError(Exception):
-    """A problem with the user's input, reported as one readable line."""
-
-
-def read_document(path: Path) -> str:
-    """Text of a .txt (UTF-8 or GB18030) or .docx file; raises InputError on bad input."""
-    if not path.is_file():
-        raise InputError(f"文件不存在 / file not found: {path}")
-    if path.suffix.lower() == ".docx":
-        text = _read_docx(path)
-    else:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"无法读取文件 / cannot read file: {path} ({exc.strerror})") from exc
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise InputError(
-                f"无法识别文件编码（支持 UTF-8、GB18030）/ cannot decode text "
-                f"(UTF-8 or GB18030 expected): {path}"
-            )
-    if not text.strip():
-        raise InputError(f"文档为空 / empty document: {path}")
-    return text
-
-
-def _read_docx(path: Path) -> str:
-    try:
-        import docx  # python-docx, needed only for .docx input
-    except ImportError as exc:
-        raise InputError("读取 .docx 需要安装 python-docx / python-docx is required") from exc
-    try:
-        document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InputError(f"无法读取 Word 文档（文件损坏？）/ corrupt .docx: {path}") from exc
-    except Exception as exc:  # python-docx raises assorted errors on malformed parts
-        raise InputError(f"无法读取 Word 文档（文件损坏？）/ corrupt .docx: {path}") from exc
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append("\t".join(cell.text for cell in row.cells))
-    return "\n".join(lines)
 
 
 def _read_corpus(path: Path) -> Iterator[tuple[str, str]]:

@@ -108,6 +108,8 @@ def test_docx_input_and_chinese_report(index_dir, tmp_path):
         ("bad.txt", b"\xff\xfe\x80\x81\xfe\xff\x80", "cannot decode"),
         ("broken.docx", b"PK\x03\x04 not really a zip", "corrupt .docx"),
         ("empty.txt", "  \n\u3000\n".encode(), "empty document"),
+        # GB18030 would decode these bytes: the NUL bytes are what says "not text".
+        ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
     ],
 )
 def test_bad_input_gets_a_message_not_a_traceback(index_dir, tmp_path, name, content, message):
