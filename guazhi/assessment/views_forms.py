@@ -3,6 +3,7 @@ evidence, the home unit's comments. What of it each role sees is `Assessment.sho
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -78,20 +79,19 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def assessment_self(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = get_self_assessable(request, pk)
-    user = business_user(request)
-    form = SelfAssessmentForm(request.POST or None, assessment=assessment)
+def _form_page(
+    request: HttpRequest,
+    assessment: Assessment,
+    form: Any,
+    template: str,
+    save: Callable[[dict[str, Any]], tuple[Callable[..., None], str]],
+) -> HttpResponse:
+    """The three forms' shared flow: on a valid POST call `save(cleaned_data)`, which runs the
+    action and answers (messages.success or .warning, the text); stale versions and rule
+    errors go back onto the form; a permission lost meanwhile is a 404."""
     if request.method == "POST" and form.is_valid():
         try:
-            actions.save_self_assessment(
-                actor=user,
-                assessment=assessment,
-                version=form.cleaned_data["version"],
-                text=form.cleaned_data["text"],
-                scores=form.scores(),
-                ip=client_ip(request),
-            )
+            notify, text = save(form.cleaned_data)
         except StaleEdit as e:
             form.add_error(None, str(e))
         except ValidationError as e:
@@ -99,46 +99,49 @@ def assessment_self(request: HttpRequest, pk: int) -> HttpResponse:
         except actions.AssessmentPermissionError:
             raise Http404 from None
         else:
-            messages.success(request, "个人总结和自评已保存。")
+            notify(request, text)
             return redirect(assessment)
-    return render(
-        request,
-        "assessment/assessment_self.html",
-        {"a": assessment, "form": form, "period": assessment.period},
-    )
+    return render(request, template, {"a": assessment, "form": form, "period": assessment.period})
+
+
+def assessment_self(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_self_assessable(request, pk)
+    user = business_user(request)
+    form = SelfAssessmentForm(request.POST or None, assessment=assessment)
+
+    def save(data: dict[str, Any]) -> tuple[Callable[..., None], str]:
+        actions.save_self_assessment(
+            actor=user,
+            assessment=assessment,
+            version=data["version"],
+            text=data["text"],
+            scores=form.scores(),
+            ip=client_ip(request),
+        )
+        return messages.success, "个人总结和自评已保存。"
+
+    return _form_page(request, assessment, form, "assessment/assessment_self.html", save)
 
 
 def assessment_score(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_scorable_assessment(request, pk)
     user = business_user(request)
     form = HostScoringForm(request.POST or None, assessment=assessment, user=user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = actions.save_host_scoring(
-                actor=user,
-                assessment=assessment,
-                version=form.cleaned_data["version"],
-                comment=form.cleaned_data["comment"],
-                items=form.items(),
-                ip=client_ip(request),
-            )
-        except StaleEdit as e:
-            form.add_error(None, str(e))
-        except ValidationError as e:
-            add_validation_errors(form, e)
-        except actions.AssessmentPermissionError:
-            raise Http404 from None
-        else:
-            if saved.host_score is None:
-                messages.warning(request, "已保存。还有指标未评分，全部评分后才计算总分。")
-            else:
-                messages.success(request, f"评分已保存，接收单位评分 {saved.host_score} 分。")
-            return redirect(assessment)
-    return render(
-        request,
-        "assessment/assessment_score.html",
-        {"a": assessment, "form": form, "period": assessment.period},
-    )
+
+    def save(data: dict[str, Any]) -> tuple[Callable[..., None], str]:
+        saved = actions.save_host_scoring(
+            actor=user,
+            assessment=assessment,
+            version=data["version"],
+            comment=data["comment"],
+            items=form.items(),
+            ip=client_ip(request),
+        )
+        if saved.host_score is None:
+            return messages.warning, "已保存。还有指标未评分，全部评分后才计算总分。"
+        return messages.success, f"评分已保存，接收单位评分 {saved.host_score} 分。"
+
+    return _form_page(request, assessment, form, "assessment/assessment_score.html", save)
 
 
 def assessment_home(request: HttpRequest, pk: int) -> HttpResponse:
@@ -146,26 +149,15 @@ def assessment_home(request: HttpRequest, pk: int) -> HttpResponse:
     user = business_user(request)
     initial = {"version": assessment.home_version, "comment": assessment.home_comment}
     form = HomeCommentForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.save_home_comment(
-                actor=user,
-                assessment=assessment,
-                version=form.cleaned_data["version"],
-                comment=form.cleaned_data["comment"],
-                ip=client_ip(request),
-            )
-        except StaleEdit as e:
-            form.add_error(None, str(e))
-        except ValidationError as e:
-            add_validation_errors(form, e)
-        except actions.AssessmentPermissionError:
-            raise Http404 from None
-        else:
-            messages.success(request, "派出单位意见已保存。")
-            return redirect(assessment)
-    return render(
-        request,
-        "assessment/assessment_home.html",
-        {"a": assessment, "form": form, "period": assessment.period},
-    )
+
+    def save(data: dict[str, Any]) -> tuple[Callable[..., None], str]:
+        actions.save_home_comment(
+            actor=user,
+            assessment=assessment,
+            version=data["version"],
+            comment=data["comment"],
+            ip=client_ip(request),
+        )
+        return messages.success, "派出单位意见已保存。"
+
+    return _form_page(request, assessment, form, "assessment/assessment_home.html", save)
