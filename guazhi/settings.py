@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "guazhi.assessment",
     "guazhi.evaluation",
     "guazhi.backup",
+    "guazhi.drafts",
 ]
 
 MIDDLEWARE = [
@@ -223,6 +224,15 @@ GUAZHI_EVALUATION_MIN_BALLOTS_FLOOR = envint("GUAZHI_EVALUATION_MIN_BALLOTS_FLOO
 GUAZHI_EVALUATION_FAILURES_PER_ADDRESS = envint("GUAZHI_EVALUATION_FAILURES_PER_ADDRESS", 20)
 GUAZHI_EVALUATION_FAILURES_PER_ROUND = envint("GUAZHI_EVALUATION_FAILURES_PER_ROUND", 100)
 GUAZHI_EVALUATION_WINDOW_MINUTES = envint("GUAZHI_EVALUATION_WINDOW_MINUTES", 15)
+
+# --- Term-summary drafts (docs/drafts.md) ---------------------------------------------------
+# The department's own language model behind an OpenAI-compatible endpoint, for the optional
+# 「润色措辞」 of a draft; off unless GUAZHI_LLM_URL is set (e.g. http://10.0.0.5:8000/v1).
+GUAZHI_LLM_URL = os.environ.get("GUAZHI_LLM_URL", "")
+GUAZHI_LLM_MODEL = os.environ.get("GUAZHI_LLM_MODEL", "")
+GUAZHI_LLM_KEY = os.environ.get("GUAZHI_LLM_KEY", "")
+GUAZHI_LLM_KEY_FILE = os.environ.get("GUAZHI_LLM_KEY_FILE", "")
+GUAZHI_LLM_TIMEOUT = envint("GUAZHI_LLM_TIMEOUT", 60)
 
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
