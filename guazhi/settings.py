@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "guazhi.search",
     "guazhi.assessment",
     "guazhi.evaluation",
+    "guazhi.matching",
     "guazhi.backup",
     "guazhi.drafts",
 ]
