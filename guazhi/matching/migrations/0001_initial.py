@@ -14,9 +14,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('contacts', '0003_contact_id_number_digest_contact_phone_digest_and_more'),
+        ('contacts', '0002_created_by_optional'),
         ('projects', '0004_milestone_planned_index'),
-        ('roster', '0008_alter_rosterimport_parsed'),
+        ('roster', '0006_secondment_cohort_status_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
