@@ -58,6 +58,24 @@ def create_project(
     milestones (each 未开始, no dates yet)."""
     if not (actor.is_cadre and actor.cadre_id == secondment.cadre_id):
         raise ProjectPermissionError
+    return create_project_on_behalf(
+        actor=actor, secondment=secondment, values=values, template=template, ip=ip
+    )
+
+
+def create_project_on_behalf(
+    *,
+    actor: User,
+    secondment: Secondment,
+    values: Mapping[str, Any],
+    template: MilestoneTemplate | None,
+    detail: str = "",
+    ip: str = "",
+) -> Project:
+    """`create_project` without its "the cadre themselves" check, for another app's action that
+    has checked the actor's right (a liaison accepting a needs ↔ resources match). The project
+    is still the cadre's to push: only they edit it afterwards. Call inside the caller's
+    transaction to keep both changes atomic."""
     if secondment.status != SecondmentStatus.ACTIVE:
         raise ValidationError("只能为在岗期间的挂职任职登记重点项目。")
     unknown = set(values) - set(PROJECT_FIELDS)
@@ -73,7 +91,7 @@ def create_project(
         )
         after = snapshot(project, PROJECT_FIELDS)
         after["手续节点"] = "、".join(step.name for step in steps)
-        record(event=Event.CREATE, user=actor, ip=ip, obj=project, after=after)
+        record(event=Event.CREATE, user=actor, ip=ip, obj=project, detail=detail, after=after)
     return project
 
 
