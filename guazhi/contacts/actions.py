@@ -240,6 +240,36 @@ def create_problem(
     return problem
 
 
+def create_problem_on_behalf(
+    *,
+    actor: User,
+    secondment: Secondment,
+    values: Mapping[str, Any],
+    detail: str = "",
+    ip: str = "",
+) -> Problem:
+    """A problem-list item for the cadre's secondment, made by another app's action that has
+    checked the actor's right (a liaison accepting a needs ↔ resources match). Only the cadre
+    edits it afterwards. Call inside the caller's transaction to keep both changes atomic."""
+    if secondment.status != SecondmentStatus.ACTIVE:
+        raise ValidationError("只能为在岗期间的挂职任职登记问题。")
+    unknown = set(values) - set(PROBLEM_FIELDS)
+    assert not unknown, unknown
+    problem = Problem(secondment=secondment, created_by=actor, **values)
+    problem.full_clean(exclude=["secondment", "created_by"])
+    with transaction.atomic():
+        problem.save()
+        record(
+            event=Event.CREATE,
+            user=actor,
+            ip=ip,
+            obj=problem,
+            detail=detail,
+            after=_readable(problem, values),
+        )
+    return problem
+
+
 def update_problem(
     *, actor: User, problem: Problem, version: int | None, values: Mapping[str, Any], ip: str = ""
 ) -> dict[str, Any]:
