@@ -41,6 +41,9 @@ from guazhi.writings.models import (
     WritingVersion,
 )
 
+# The mark a prompt left for the author opens with (guazhi.drafts puts them in term summaries).
+PROMPT_MARK = "【请"
+
 CONFLICT_MESSAGE = (
     "这篇材料已在其他窗口或设备上修改（或已被提交、审阅），本次修改没有保存。"
     "请先复制您正在编辑的内容，再刷新页面，在最新内容上继续修改。"
@@ -325,6 +328,11 @@ def submit_writing(*, actor: User, writing: Writing, version: int, ip: str = "")
         _check_content(locked.title, locked.body)
         if not locked.text.strip():
             raise ValidationError("正文是空的，请先撰写或上传材料内容再提交。")
+        # A generated term-summary draft leaves 【请…】 prompts for the cadre's own words.
+        if PROMPT_MARK in locked.text:
+            raise ValidationError(
+                "正文中还有“【请……】”提示没有改写。请把这些提示换成您自己的内容后再提交。"
+            )
         frozen = _freeze(locked, actor, is_submission=True)
         locked.status = target
         locked.submitted_at = timezone.now()
