@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "guazhi.matching",
     "guazhi.backup",
     "guazhi.drafts",
+    "guazhi.peers",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ urlpatterns = [
     path("assessment/", include("guazhi.assessment.urls")),
     path("evaluation/", include("guazhi.evaluation.urls")),
     path("vote/", include("guazhi.evaluation.urls_ballot")),
+    path("peers/", include("guazhi.peers.urls")),
 ]
 
 handler400 = "guazhi.errors.bad_request"
