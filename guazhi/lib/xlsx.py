@@ -62,6 +62,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # 40 MB comment took 47 s).
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _ODD_MARKUP = re.compile(rb"<!|<\?(?!xml[\s?])")
+_DECLARED_ENCODING = re.compile(rb"""\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
 _MAX_TOKEN = 64 * 1024
 _LONG_TOKEN = re.compile(rb"<[^<>]{%d}" % _MAX_TOKEN)
 _CHUNK = 1024 * 1024
@@ -216,6 +217,8 @@ def _scan_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> i
                     "文件内容过大：解压后的表格数据超过了上限，疑似“压缩炸弹”或夹带了大量无用内容，已拒绝。"
                     "名册请控制在 5,000 行以内；如确为正常名册，请删除多余的空白行列后另存再上传。"
                 )
+            if size == len(chunk):
+                _check_encoding(chunk)
             buf = carry + chunk
             if _DOCTYPE.search(buf):
                 raise _doctype()
@@ -232,6 +235,21 @@ def _scan_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> i
             if len(carry) > _MAX_TOKEN:
                 raise _long_token()
     return size
+
+
+def _check_encoding(head: bytes) -> None:
+    """Excel and WPS write every part in UTF-8. The byte patterns above only see UTF-8, so a part
+    in UTF-16 (or EBCDIC, UTF-7…) could carry a DOCTYPE past them to the parser: refused."""
+    declared = _DECLARED_ENCODING.match(head.removeprefix(b"\xef\xbb\xbf"))
+    if (
+        b"\x00" in head
+        or not head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"<")
+        or (declared and declared.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"))
+    ):
+        raise UnsafeWorkbook(
+            "文件包含非 UTF-8 编码的 XML 部件，Excel 不会这样保存，可能被其他程序改动过，已拒绝。"
+            "请在 Excel 中另存为 .xlsx 后再上传。"
+        )
 
 
 def _read(fh: Any) -> bytes:
