@@ -158,6 +158,13 @@ def _checked_infos(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
         raise ExtractionError("文件结构异常（压缩包内部件过多），已拒绝。" + SAVE_AS_DOCX)
     total = 0
     for info in infos:
+        # Only word/ parts are read and nothing is written to disk, but a name no Word writes
+        # means a crafted file: refused as the workbook and corpus uploads refuse it.
+        parts = info.filename.replace("\\", "/").split("/")
+        if info.filename.startswith(("/", "\\")) or ":" in parts[0] or ".." in parts:
+            raise ExtractionError(
+                f"文件结构异常：包含非法路径“{info.filename[:80]}”，已拒绝。" + SAVE_AS_DOCX
+            )
         if info.flag_bits & 0x1:
             raise ExtractionError(_PASSWORD)
         total += info.file_size
