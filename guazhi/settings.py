@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "guazhi.jobs",
     "guazhi.writings",
     "guazhi.similarity",
+    "guazhi.claimcheck",
     "guazhi.library",
     "guazhi.search",
     "guazhi.assessment",
