@@ -21,7 +21,9 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No request context: the error may come from the database the context processors use.
-    return HttpResponse(loader.get_template("500.html").render(), status=500)
+    # The request id (guazhi.lib.request_id) is what the user quotes to find the traceback.
+    context = {"request_id": getattr(request, "request_id", "")}
+    return HttpResponse(loader.get_template("500.html").render(context), status=500)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

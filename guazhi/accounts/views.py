@@ -8,12 +8,15 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.hashers import make_password
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
+from django.forms.utils import ErrorDict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
 from guazhi.accounts import actions
@@ -60,20 +63,29 @@ login_view = login_not_required(LoginView.as_view())
 
 @login_not_required
 def locked_out(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    """Axes calls this for every attempt on a locked username. Same words as a wrong password."""
+    """Axes calls this for every attempt on a locked username and address (and for the attempt
+    that locks them). The answer is the wrong-password answer, byte for byte but the CSRF
+    token: same status, same page, same form state, and the same hashing work first."""
     credentials = kwargs.get("credentials") or (args[-1] if args else None) or {}
     username = str((credentials or {}).get("username", request.POST.get("username", "")))[:150]
+    # A wrong password costs one password hash; a locked attempt never reaches the hasher.
+    make_password(request.POST.get("password", ""))
     record(
         event=Event.LOCKOUT,
         request=request,
         username=username,
         result=Result.FAILURE,
-        detail="连续登录失败次数过多，账号暂时锁定",
+        detail="连续登录失败次数过多，该账号在此地址暂时锁定",
     )
-    form = LoginForm(request, data={"username": username})
-    form.errors.clear()  # show only the generic sentence below, not "field required"
+    view = LoginView()
+    view.setup(request)
+    form = LoginForm(request, data=request.POST)
+    form.cleaned_data = {}
+    form._errors = ErrorDict()
     form.add_error(None, LoginForm.error_messages["invalid_login"])
-    return render(request, "accounts/login.html", {"form": form}, status=403)
+    response = render(request, view.template_name, view.get_context_data(form=form))
+    add_never_cache_headers(response)  # as LoginView's never_cache does
+    return response
 
 
 @require_POST

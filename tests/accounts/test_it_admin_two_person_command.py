@@ -62,7 +62,9 @@ def test_two_people_unlock_deactivate_and_reactivate(
     for _ in range(5):
         Client().post(reverse("login"), {"username": "auditadmin", "password": "bad#Pass1"})
     login = {"username": "auditadmin", "password": PASSWORD}
-    assert Client().post(reverse("login"), login).status_code == 403  # locked
+    locked = Client()
+    locked.post(reverse("login"), login)
+    assert "_auth_user_id" not in locked.session  # locked: the right password is refused
     passwords[:] = [PASSWORD] * 6
     args = ("--by", "sysadmin", "--witness", "secadmin")
     _run("unlock", "auditadmin", *args)
