@@ -62,12 +62,17 @@ INSTALLED_APPS = [
     "guazhi.backup",
     "guazhi.drafts",
     "guazhi.peers",
+    "guazhi.retention",
 ]
 
 MIDDLEWARE = [
+    # First, so that every response and every log line (a 500's too) carries the request id.
+    "guazhi.lib.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files are served before the login wall (they are public by nature).
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # CSP and no-store on every page; static files above never get here and stay cacheable.
+    "guazhi.lib.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -142,8 +147,17 @@ AUTH_PASSWORD_VALIDATORS = [
 
 AXES_FAILURE_LIMIT = envint("GUAZHI_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("GUAZHI_LOCKOUT_MINUTES", 30))
-# The rule is per username (等保: lock the account), not per address: offices sit behind one NAT.
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Per username *and* address: an outsider cannot lock the admin out from elsewhere; plus a
+# generous per-address limit against spraying (guazhi/accounts/lockout.py, docs/security.md).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "guazhi.accounts.lockout.LockoutHandler"
+GUAZHI_LOGIN_ADDRESS_FAILURE_LIMIT = envint("GUAZHI_LOGIN_ADDRESS_FAILURE_LIMIT", 100)
+# Reverse proxies (addresses or networks) whose X-Forwarded-For and X-Request-ID are believed;
+# from anyone else the client address is REMOTE_ADDR.
+GUAZHI_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("GUAZHI_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+AXES_CLIENT_IP_CALLABLE = "guazhi.lib.client_address.request_client_address"
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "guazhi.accounts.views.locked_out"
@@ -158,8 +172,16 @@ SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS + 60
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = envbool("GUAZHI_SECURE_COOKIES", "false")
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Served over HTTPS (GUAZHI_SECURE_COOKIES is the older name of the same switch).
+GUAZHI_HTTPS = envbool("GUAZHI_HTTPS", os.environ.get("GUAZHI_SECURE_COOKIES", "false"))
+SESSION_COOKIE_SECURE = GUAZHI_HTTPS
+CSRF_COOKIE_SECURE = GUAZHI_HTTPS
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if GUAZHI_HTTPS else 0
+if GUAZHI_HTTPS and GUAZHI_TRUSTED_PROXIES:
+    # The proxy terminates TLS; only then is its X-Forwarded-Proto worth anything.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "guazhi.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -258,14 +280,40 @@ WHITENOISE_USE_FINDERS = True  # serve straight from static/ when collectstatic 
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+# Every line carries the request id (shown on the 500 page as 错误编号), method, path, user id.
+GUAZHI_LOG_DIR = Path(os.environ.get("GUAZHI_LOG_DIR", DATA_DIR / "log"))
+GUAZHI_LOG_DIR.mkdir(parents=True, exist_ok=True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "guazhi.lib.request_id.RequestContextFilter"}},
+    "formatters": {
+        "request": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(method)s %(path)s "
+            "user=%(user_id)s %(message)s"
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request"],
+            "formatter": "request",
+        },
+        "file": {
+            "class": "logging.handlers.RotatingFileHandler",
+            "filename": GUAZHI_LOG_DIR / "guazhi.log",
+            "maxBytes": 10 * 1024 * 1024,
+            "backupCount": 10,
+            "encoding": "utf-8",
+            "delay": True,
+            "filters": ["request"],
+            "formatter": "request",
+        },
+    },
     "loggers": {
-        "axes": {"handlers": ["console"], "level": "WARNING"},
+        "axes": {"handlers": ["console", "file"], "level": "WARNING"},
         # A server error is logged with its traceback (the user sees only the 500 page).
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.request": {"handlers": ["console", "file"], "level": "ERROR", "propagate": False},
     },
 }
 
