@@ -14,7 +14,7 @@
       animation: false,
       color: colours,
       aria: { enabled: true, decal: { show: true } },
-      tooltip: { trigger: "item", confine: true },
+      tooltip: { trigger: "item", confine: true, renderMode: "richText" },
       textStyle: { fontFamily: "Noto Sans CJK SC, Microsoft YaHei, sans-serif" },
     };
   }
@@ -33,7 +33,7 @@
     var horizontal = c.kind === "hbar";
     var categoryAxis = { type: "category", data: c.categories, axisLabel: { width: narrow ? 90 : 180, overflow: "truncate" } };
     var valueAxis = { type: "value", minInterval: 1, min: 0 };
-    o.tooltip = { trigger: "axis", confine: true, axisPointer: { type: c.kind === "line" ? "line" : "shadow" } };
+    o.tooltip = { trigger: "axis", confine: true, renderMode: "richText", axisPointer: { type: c.kind === "line" ? "line" : "shadow" } };
     o.legend = c.series.length > 1 ? { top: 0, type: "scroll" } : undefined;
     o.grid = { left: 8, right: 24, top: c.series.length > 1 ? 36 : 16, bottom: 8, containLabel: true };
     o.xAxis = horizontal ? valueAxis : categoryAxis;
