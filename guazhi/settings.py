@@ -213,6 +213,12 @@ GUAZHI_ANONYMISE_AFTER_DAYS = envint("GUAZHI_ANONYMISE_AFTER_DAYS", 3 * 365)
 GUAZHI_BACKUP_KEY = os.environ.get("GUAZHI_BACKUP_KEY", "")
 GUAZHI_BACKUP_KEY_FILE = os.environ.get("GUAZHI_BACKUP_KEY_FILE", "")
 GUAZHI_BACKUP_DIR = Path(os.environ.get("GUAZHI_BACKUP_DIR", DATA_DIR / "backups"))
+# ID and mobile numbers are encrypted at rest under this key (docs/security.md 「静态加密」); while
+# `rotate_field_key` runs, the previous one in GUAZHI_FIELD_KEY_OLD(_FILE).
+GUAZHI_FIELD_KEY = os.environ.get("GUAZHI_FIELD_KEY", "")
+GUAZHI_FIELD_KEY_FILE = os.environ.get("GUAZHI_FIELD_KEY_FILE", "")
+GUAZHI_FIELD_KEY_OLD = os.environ.get("GUAZHI_FIELD_KEY_OLD", "")
+GUAZHI_FIELD_KEY_OLD_FILE = os.environ.get("GUAZHI_FIELD_KEY_OLD_FILE", "")
 
 # --- Background jobs ----------------------------------------------------------------------------
 # django-tasks with its database backend: the queue is a table, so the embedded default needs no
