@@ -27,6 +27,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -187,7 +188,7 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
                 if size > _ZIP_MAX_XML:
                     raise ExtractionError("文件内容过大：解压后超过上限，疑似“压缩炸弹”，已拒绝。")
                 parts.append(chunk)
-    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
+    except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, NotImplementedError, EOFError):
         raise ExtractionError(_DAMAGED) from None
     content = b"".join(parts)
     if _DOCTYPE.search(content[:4096]) or _DOCTYPE.search(content):

@@ -38,6 +38,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -255,7 +256,7 @@ def _check_encoding(head: bytes) -> None:
 def _read(fh: Any) -> bytes:
     try:
         return bytes(fh.read(_CHUNK))
-    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
+    except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, NotImplementedError, EOFError):
         raise UnsafeWorkbook(_DAMAGED) from None
 
 

@@ -17,6 +17,7 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -213,6 +214,6 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> by
                 if size > budget:
                     raise CorpusFileError("压缩包解压后过大，疑似“压缩炸弹”，已拒绝。")
                 parts.append(chunk)
-    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
+    except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, NotImplementedError, EOFError):
         raise CorpusFileError("压缩包已损坏，无法读取其中的文件。请重新压缩后再上传。") from None
     return b"".join(parts)
