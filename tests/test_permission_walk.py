@@ -354,6 +354,16 @@ CASES: list[Case] = [
     Case("library:comment_restore", only(ADMIN, status=FOUND), target="comment_a", method="POST"),
     # --- Full-text search: every business role, over what each may see.
     Case("search:search", only(*BUSINESS)),
+    # --- 同届经验: a secondment's peers for whoever may see the secondment; a cohort's map for
+    # whoever may see the cohort (its rows scoped in guazhi.peers.cohort_map); refresh: admin.
+    Case("peers:index", only(*BUSINESS)),
+    Case("peers:refresh", only(ADMIN, status=FOUND), method="POST"),
+    Case("peers:secondment_peers", only(ADMIN, HOST, HOME, CADRE), target="secondment_a"),
+    Case("peers:secondment_peers", only(ADMIN, OTHER_CADRE), target="secondment_b"),
+    Case("peers:cohort_map", only(*BUSINESS), target="cohort"),
+    Case("peers:cohort_map", only(ADMIN), target="empty_cohort"),
+    Case("peers:cohort_map_export", only(*BUSINESS), target="cohort"),
+    Case("peers:cohort_map_export", only(ADMIN), target="empty_cohort"),
     # --- Democratic evaluation: the admin and the host liaison of the unit run rounds; nobody
     # else sees them. The ballot is public (no login) and decided by the code typed.
     Case("evaluation:round_list", only(ADMIN, HOST)),
