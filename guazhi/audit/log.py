@@ -119,17 +119,55 @@ class ChainReport:
     problem: str | None  # in Chinese; None when the chain is whole
     head_seq: int  # the last record checked (0: empty chain)
     head_hash: str
+    pruned_through: int = 0  # records up to this one were pruned by retention (0: none)
+
+
+def pruned_through() -> tuple[int, str]:
+    """The anchor of the last retention prune: (seq, hash) of the last record it removed, as the
+    prune record in the chain states it; (0, genesis) when nothing was ever pruned.
+
+    The anchor lives in the chain itself (an AUDIT_PRUNE record, keyed like every other), so
+    someone without the key can neither forge one nor move it; deleting the prune record
+    leaves a gap the walk reports."""
+    last = (
+        AuditRecord.objects.filter(event=Event.AUDIT_PRUNE, result=Result.SUCCESS)
+        .order_by("-seq")
+        .only("seq", "after")
+        .first()
+    )
+    after = last.after if last is not None and isinstance(last.after, dict) else {}
+    try:
+        return int(after["through_seq"]), str(after["through_hash"])
+    except (KeyError, TypeError, ValueError):
+        return 0, GENESIS_HASH
+
+
+def chain_start() -> tuple[int, str | None, tuple[int, str]]:
+    """Where a walk starts: (first seq present, the prev_hash it must carry or None when a
+    prune was interrupted and the link is unknown, the prune anchor)."""
+    anchor = pruned_through()
+    first = AuditRecord.objects.order_by("seq").values_list("seq", flat=True).first()
+    through_seq, through_hash = anchor
+    if first is None or through_seq == 0 or first <= 1:
+        return 1, GENESIS_HASH, anchor
+    if first == through_seq + 1:
+        return first, through_hash, anchor
+    if first <= through_seq:
+        # A prune deletes in short batches; one cut short leaves a prefix of what it removes.
+        return first, None, anchor
+    return through_seq + 1, through_hash, anchor
 
 
 def walk_chain(*, batch_size: int = 2000, key: bytes | None = None) -> ChainReport:
-    """Walk the chain from seq 1 in order and stop at the first problem."""
-    expected_seq = 1
-    prev_hash = GENESIS_HASH
+    """Walk the chain in order from record 1 (or the retention anchor), stop at the first
+    problem."""
+    expected_seq, start_hash, (through_seq, through_hash) = chain_start()
+    prev_hash: str | None = start_hash
     checked = 0
     last_seq: int | None = None
 
     def report(problem: str | None) -> ChainReport:
-        return ChainReport(checked, problem, expected_seq - 1, prev_hash)
+        return ChainReport(checked, problem, expected_seq - 1, prev_hash or "", through_seq)
 
     ordered = AuditRecord.objects.order_by("seq")
     while True:
@@ -143,7 +181,7 @@ def walk_chain(*, batch_size: int = 2000, key: bytes | None = None) -> ChainRepo
                 return report(f"第 {entry.seq} 条记录的序号不合法：序号从 1 开始（被插入）。")
             if entry.seq > expected_seq:
                 return report(f"第 {expected_seq} 条至第 {entry.seq - 1} 条记录缺失（被删除）。")
-            if entry.prev_hash != prev_hash:
+            if prev_hash is not None and entry.prev_hash != prev_hash:
                 return report(
                     f"第 {entry.seq} 条记录与上一条的链接不符（其前有记录被删除或插入）。"
                 )
@@ -162,15 +200,21 @@ def walk_chain(*, batch_size: int = 2000, key: bytes | None = None) -> ChainRepo
                     f"第 {entry.seq} 条记录的内容与其哈希不符（被篡改，或配置的审计密钥不是"
                     "写入时的密钥）。"
                 )
+            if entry.seq == through_seq and entry.hash != through_hash:
+                return report(f"第 {entry.seq} 条记录与审计日志清理记录中的锚点不符（被改写）。")
             prev_hash = entry.hash
             expected_seq += 1
             last_seq = entry.seq
             checked += 1
+    if last_seq is None and through_seq:
+        # Nothing left at all, though a prune record must outlive the records it removed.
+        return report(f"第 {through_seq + 1} 条之后的审计记录全部缺失（被删除）。")
     return report(None)
 
 
 def _rekeyed_before() -> bool:
-    return AuditRecord.objects.filter(event=Event.AUDIT_REKEY).exists()
+    # A pruned chain was keyed when pruned (retention refuses a legacy chain).
+    return AuditRecord.objects.filter(event__in=[Event.AUDIT_REKEY, Event.AUDIT_PRUNE]).exists()
 
 
 def verify_chain(*, batch_size: int = 2000) -> tuple[int, str | None]:

@@ -43,6 +43,10 @@ class Event(models.TextChoices):
     BACKUP = "backup", "备份"
     RESTORE = "restore", "从备份恢复"
     AUDIT_REKEY = "audit_rekey", "审计链更换密钥"
+    AUDIT_PRUNE = "audit_prune", "按保存期限清理审计日志"
+    SOFT_DELETE = "soft_delete", "移入回收站"
+    UNDELETE = "undelete", "从回收站恢复"
+    ANONYMISE = "anonymise", "个人信息匿名化"
 
 
 class Result(models.TextChoices):

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 
 from guazhi.audit import head
 from guazhi.audit.chain import ALGORITHM, chain_key, chain_key_id, key_from_secret
-from guazhi.audit.log import lock_chain, record
+from guazhi.audit.log import chain_start, lock_chain, record
 from guazhi.audit.models import GENESIS_HASH, AuditRecord, Event
 
 LEGACY, OLD, CURRENT = 0, 1, 2
@@ -41,7 +41,7 @@ def rekey_chain(
         lock_chain()
         exported = _exported_head(old_key)
         legacy_allowed = exported is None and not (
-            AuditRecord.objects.filter(event=Event.AUDIT_REKEY).exists()
+            AuditRecord.objects.filter(event__in=[Event.AUDIT_REKEY, Event.AUDIT_PRUNE]).exists()
         )
         schemes, old_head_seq, old_head_hash = _walk(
             new_key, old_key, legacy_allowed=legacy_allowed, batch_size=batch_size
@@ -91,7 +91,12 @@ def _walk(
 ) -> tuple[set[int], int, str]:
     """Check the chain under the schemes it may be in, oldest first; return the schemes seen."""
     seen: set[int] = set()
-    expected, prev_hash, rank = 1, GENESIS_HASH, LEGACY
+    expected, start_hash, _anchor = chain_start()
+    if start_hash is None:
+        raise RekeyRefused(
+            "上次按保存期限清理审计日志没有完成：请先运行 manage.py retention_run，审计链未作改动。"
+        )
+    prev_hash, rank = start_hash, LEGACY
     last_seq = -1
     while batch := list(AuditRecord.objects.filter(seq__gt=last_seq).order_by("seq")[:batch_size]):
         for entry in batch:
@@ -120,7 +125,10 @@ def _walk(
 def _rewrite(new_key: bytes, *, batch_size: int) -> str:
     """Recompute every hash in order (the one sanctioned raw write to the table)."""
     table = connection.ops.quote_name(AuditRecord._meta.db_table)
-    prev_hash, last_seq = GENESIS_HASH, -1
+    # Records a retention prune removed cannot be recomputed: the first one kept still links to
+    # the anchor the prune record names (`_walk` checked that).
+    _first, start_hash, _anchor = chain_start()
+    prev_hash, last_seq = start_hash or GENESIS_HASH, -1
     while batch := list(AuditRecord.objects.filter(seq__gt=last_seq).order_by("seq")[:batch_size]):
         rows = []
         for entry in batch:

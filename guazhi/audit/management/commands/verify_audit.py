@@ -38,8 +38,13 @@ class Command(BaseCommand):
         if problem:
             head.report_failure(problem)
             raise CommandError(f"审计日志校验失败：{problem}（此前 {report.checked} 条记录完好）")
+        pruned = (
+            f"（第 {report.pruned_through} 条及以前已按保存期限清理，从清理记录的锚点起校验）"
+            if report.pruned_through
+            else ""
+        )
         self.stdout.write(
-            self.style.SUCCESS(f"审计日志完好：共 {report.checked} 条记录，哈希链连续。")
+            self.style.SUCCESS(f"审计日志完好：共 {report.checked} 条记录，哈希链连续{pruned}。")
         )
         head.export_head(seq=report.head_seq, hash=report.head_hash, kind="verify")
         self.stdout.write(
