@@ -15,8 +15,9 @@ Each part is L2-normalised and scaled by √weight, and the parts are laid side 
 product of two rows is then the weighted sum above, and the whole ranking is a few blocked
 matrix products (numpy). The words are folded into HASH_DIM signed buckets (feature hashing):
 the matrix stays N × ~2,100 floats at any vocabulary size; a collision adds zero-mean noise of
-about 1/48 to a pair's text cosine. The reasons stored with a link (shared words, categories,
-figures, and the three cosines) are recomputed exactly from the sparse vectors.
+about 1/48 to a pair's text cosine, so the 3 × top best pairs by the hashed score are re-scored
+exactly from the sparse vectors and the top are kept: stored scores and reasons (shared words,
+categories, figures, the three cosines) are exact.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ HASH_DIM = 2048
 TERMS_PER_SECONDMENT = 48  # words of the text vector (the heaviest by TF-IDF)
 KEEP_COUNTED = 160  # words kept per secondment before the IDF is known (the most frequent)
 TOP_PEERS = 10
+CANDIDATES = 3  # hashed-score candidates per peer kept, re-scored exactly
 BLOCK = 512  # rows per matrix product: BLOCK × N floats at a time
 
 
@@ -180,38 +182,40 @@ class PeerIndex:
             norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
             p.terms = {tid: w / norm for tid, w in top}
 
-    def _matrix(self, weights: Weights) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(combined rows, text part, category part, figure part), float32, rows L2-normalised
-        per part and scaled by √weight in the combined matrix."""
+    def _matrix(self, weights: Weights) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(combined rows, category part, figure part), float32. Each part's rows are
+        L2-normalised; in the combined matrix (one allocation, the parts are views of it) they
+        are scaled by √weight. The category and figure parts are returned unscaled."""
         profiles = self._profiles
         n = len(profiles)
         cat_ids = sorted({c for p in profiles for c in p.categories})
         fig_ids = sorted({f for p in profiles for f in p.figures})
-        cat_col = {c: i for i, c in enumerate(cat_ids)}
-        fig_col = {f: i for i, f in enumerate(fig_ids)}
-        text = np.zeros((n, HASH_DIM), dtype=np.float32)
-        cats = np.zeros((n, len(cat_ids)), dtype=np.float32)
-        figs = np.zeros((n, len(fig_ids)), dtype=np.float32)
+        cat_col = {c: HASH_DIM + i for i, c in enumerate(cat_ids)}
+        fig_col = {f: HASH_DIM + len(cat_ids) + i for i, f in enumerate(fig_ids)}
+        combined = np.zeros((n, HASH_DIM + len(cat_ids) + len(fig_ids)), dtype=np.float32)
         for i, p in enumerate(profiles):
             for tid, w in p.terms.items():
                 h = zlib.crc32(self._words[tid].encode())
-                text[i, h % HASH_DIM] += w if (h >> 31) & 1 else -w
+                combined[i, h % HASH_DIM] += w if (h >> 31) & 1 else -w
             for c, v in p.categories.items():
-                cats[i, cat_col[c]] = math.sqrt(v)
+                combined[i, cat_col[c]] = math.sqrt(v)
             for f, v in p.figures.items():
-                figs[i, fig_col[f]] = math.log1p(v)
+                combined[i, fig_col[f]] = math.log1p(v)
+        text = combined[:, :HASH_DIM]
+        cats = combined[:, HASH_DIM : HASH_DIM + len(cat_ids)]
+        figs = combined[:, HASH_DIM + len(cat_ids) :]
         if figs.size:
             figs /= np.maximum(figs.max(axis=0), 1e-9)
-        parts = []
+        for part in (text, cats, figs):
+            part /= np.maximum(np.linalg.norm(part, axis=1, keepdims=True), 1e-9)
+        unscaled = cats.copy(), figs.copy()
         for part, weight in (
             (text, weights.text),
             (cats, weights.categories),
             (figs, weights.figures),
         ):
-            norms = np.linalg.norm(part, axis=1, keepdims=True)
-            part /= np.maximum(norms, 1e-9)
-            parts.append(part * np.float32(math.sqrt(weight)))
-        return np.hstack(parts), text, cats, figs
+            part *= np.float32(math.sqrt(weight))
+        return combined, *unscaled
 
     # --- Ranking ---------------------------------------------------------------------------
 
@@ -233,35 +237,36 @@ class PeerIndex:
         }
         if n == 0:
             return Ranking({}, keywords)
-        combined, _text, cats, figs = self._matrix(weights)
+        combined, cats, figs = self._matrix(weights)
         groups = np.array([p.group for p in profiles])
         peers: dict[int, list[Match]] = {}
-        k = min(top, n - 1)
+        # Candidates by the hashed score, then re-scored exactly: hashing noise can only change
+        # which CANDIDATES × top pairs are looked at, never a stored score or the final order.
+        k = min(top * CANDIDATES, n - 1)
         for start in range(0, n, BLOCK):
             stop = min(n, start + BLOCK)
             scores = combined[start:stop] @ combined.T
-            rows = np.arange(stop - start)
             # Never oneself, nor another posting of the same cadre.
             scores[groups[start:stop, None] == groups[None, :]] = -1.0
-            if k <= 0:
-                best = np.empty((stop - start, 0), dtype=np.int64)
-            else:
-                best = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-            for r in rows:
-                i = start + int(r)
-                order = sorted(best[r], key=lambda j: (-scores[r, j], profiles[j].key))
-                peers[profiles[i].key] = [
-                    self._match(i, int(j), float(scores[r, j]), cats, figs, weights)
-                    for j in order
-                    if scores[r, j] >= min_score
+            best = (
+                np.argpartition(-scores, k - 1, axis=1)[:, :k]
+                if k > 0
+                else np.empty((stop - start, 0), dtype=np.int64)
+            )
+            for r in range(stop - start):
+                i = start + r
+                matches = [
+                    self._match(i, int(j), cats, figs, weights)
+                    for j in best[r]
+                    if scores[r, j] > -1.0
                 ]
+                matches.sort(key=lambda m: (-m.score, m.peer))
+                peers[profiles[i].key] = [m for m in matches[:top] if m.score >= min_score]
             if progress is not None:
                 progress(stop, n)
         return Ranking(peers, keywords)
 
-    def _match(
-        self, i: int, j: int, score: float, cats: np.ndarray, figs: np.ndarray, weights: Weights
-    ) -> Match:
+    def _match(self, i: int, j: int, cats: np.ndarray, figs: np.ndarray, weights: Weights) -> Match:
         a, b = self._profiles[i], self._profiles[j]
         common = [(a.terms[t] * b.terms[t], t) for t in a.terms.keys() & b.terms.keys()]
         common.sort(key=lambda wt: (-wt[0], wt[1]))
@@ -270,12 +275,16 @@ class PeerIndex:
             key=lambda c: -min(a.categories[c], b.categories[c]),
         )
         shared_figures = sorted(a.figures.keys() & b.figures.keys())
+        text = sum(w for w, _ in common)
+        categories = float(cats[i] @ cats[j]) if cats.size else 0.0
+        figures = float(figs[i] @ figs[j]) if figs.size else 0.0
+        score = weights.text * text + weights.categories * categories + weights.figures * figures
         return Match(
             peer=b.key,
             score=round(score, 4),
-            text=sum(w for w, _ in common),
-            categories=float(cats[i] @ cats[j]),
-            figures=float(figs[i] @ figs[j]),
+            text=text,
+            categories=categories,
+            figures=figures,
             shared_terms=[self._words[t] for _, t in common[:8]],
             shared_categories=shared_categories[:4],
             shared_figures=shared_figures[:4],
