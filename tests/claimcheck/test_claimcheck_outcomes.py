@@ -135,5 +135,7 @@ def test_findings_round_trip_through_json(secondment):
     add_entry(secondment, loans=800)
     from guazhi.claimcheck.matching import Finding
 
-    for finding in check_text("贷款800万元，约3至5家。", secondment=secondment, start=START, end=END):
+    for finding in check_text(
+        "贷款800万元，约3至5家。", secondment=secondment, start=START, end=END
+    ):
         assert Finding.from_dict(finding.to_dict()) == finding
