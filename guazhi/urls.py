@@ -19,6 +19,7 @@ urlpatterns = [
     path("library/", include("guazhi.library.urls")),
     path("search/", include("guazhi.search.urls")),
     path("similarity/", include("guazhi.similarity.urls")),
+    path("claimcheck/", include("guazhi.claimcheck.urls")),
     path("assessment/", include("guazhi.assessment.urls")),
     path("evaluation/", include("guazhi.evaluation.urls")),
     path("vote/", include("guazhi.evaluation.urls_ballot")),
