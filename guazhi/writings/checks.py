@@ -17,7 +17,12 @@ from __future__ import annotations
 
 def on_submitted(version_id: int) -> None:
     """Called once per submission, after commit, with the frozen version's primary key."""
-    # Imported here: the similarity app stands above writings and imports its models.
+    # Imported here: the similarity and claimcheck apps stand above writings.
+    from guazhi.claimcheck.checking import enqueue as enqueue_claims
     from guazhi.similarity.checking import enqueue
 
-    enqueue(version_id)
+    try:
+        enqueue(version_id)
+    finally:
+        # The claims check (set against the ledger) runs whatever became of the originality one.
+        enqueue_claims(version_id)
