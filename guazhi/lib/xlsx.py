@@ -47,6 +47,7 @@ from typing import Any
 from django.http import FileResponse
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -379,9 +380,15 @@ def _xls_rows(sheet: Any, datemode: int) -> Iterator[tuple[Any, ...]]:
 
 
 def neutralise(value: Any) -> Any:
-    """Make a string inert in a spreadsheet: '=1+1' → "'=1+1". Other types pass unchanged."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
+    """Make a string inert in a spreadsheet: '=1+1' → "'=1+1". Other types pass unchanged.
+
+    Control characters that XML cannot hold are dropped first: a vertical tab pasted from Word
+    (its manual line break) made openpyxl raise IllegalCharacterError and the whole export fail.
+    """
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith(_FORMULA_STARTS):
+            return "'" + value
     return value
 
 
