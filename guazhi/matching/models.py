@@ -12,8 +12,9 @@ Who sees what (docs/matching.md):
   their area, and any resource matched to their needs;
 * home liaison: their units' resources; open needs (a need is posted to be answered), and any
   need matched to their resources;
-* cadre: the needs of their host unit's county or district; their own resources and their home
-  unit's open ones; matches of either;
+* cadre: the needs of their host unit's county or district (and any matched to their own
+  resources); their own resources and their home unit's open ones; the matches of their own
+  and their home unit's resources;
 * IT admins: nothing.
 """
 
@@ -29,6 +30,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from guazhi.matching.ranking import tokens
 from guazhi.roster.models import PROGRAMME_DATE_VALIDATORS, Secondment, Unit, UnitKind
 
 if TYPE_CHECKING:
@@ -148,6 +150,8 @@ class Need(models.Model):
         "状态", max_length=10, choices=NeedStatus.choices, default=NeedStatus.OPEN
     )
     close_reason = models.CharField("关闭原因", max_length=200, blank=True)
+    # jieba tokens of title and description, kept by the actions: ranking reads, not cuts.
+    terms = models.TextField(default="", editable=False)
     created_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
@@ -168,6 +172,15 @@ class Need(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("matching:need_detail", args=[self.pk])
+
+    @property
+    def text(self) -> str:
+        """What the ranking reads."""
+        return f"{self.title}\n{self.description}"
+
+    def fill_terms(self) -> None:
+        """Set `terms` from the title and description; the actions call it before saving."""
+        self.terms = " ".join(tokens(self.text))
 
     @property
     def becomes_project(self) -> bool:
@@ -243,6 +256,7 @@ class Resource(models.Model):
     status = models.CharField(
         "状态", max_length=10, choices=ResourceStatus.choices, default=ResourceStatus.OPEN
     )
+    terms = models.TextField(default="", editable=False)  # as Need.terms
     created_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
@@ -262,6 +276,15 @@ class Resource(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("matching:resource_detail", args=[self.pk])
+
+    @property
+    def text(self) -> str:
+        """What the ranking reads."""
+        return f"{self.title}\n{self.description}"
+
+    def fill_terms(self) -> None:
+        """Set `terms` from the title and description; the actions call it before saving."""
+        self.terms = " ".join(tokens(self.text))
 
     def may_edit(self, user: User) -> bool:
         """The admin, the cadre who posted it, or a home liaison of its unit."""
@@ -283,10 +306,12 @@ class MatchQuerySet(models.QuerySet["Match"]):
         if user.is_home_liaison and user.unit is not None:
             return self.filter(resource__unit__path__startswith=user.unit.path)
         if user.is_cadre:
-            return self.filter(
-                Q(resource__cadre_id=user.cadre_id or 0)
-                | _under("need__unit", cadre_area_paths(user))
-            )
+            # Their own resources' matches and their home unit's: what they can bring in.
+            own = Q(resource__cadre_id=user.cadre_id or 0)
+            cadre = user.cadre
+            if cadre is not None:
+                own |= Q(resource__unit__path__startswith=cadre.home_unit.path)
+            return self.filter(own)
         return self.none()
 
     def with_related(self) -> MatchQuerySet:
