@@ -22,6 +22,7 @@ urlpatterns = [
     path("claimcheck/", include("guazhi.claimcheck.urls")),
     path("assessment/", include("guazhi.assessment.urls")),
     path("evaluation/", include("guazhi.evaluation.urls")),
+    path("matching/", include("guazhi.matching.urls")),
     path("vote/", include("guazhi.evaluation.urls_ballot")),
     path("peers/", include("guazhi.peers.urls")),
 ]
