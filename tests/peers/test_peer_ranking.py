@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from guazhi.lib.peer_vectors import PeerIndex, Weights, tokens
 
-ENTERPRISE = ["走访工业园区企业，了解用工和融资需求", "协调银行为科技企业发放贷款", "企业纾困座谈会"]
+ENTERPRISE = [
+    "走访工业园区企业，了解用工和融资需求",
+    "协调银行为科技企业发放贷款",
+    "企业纾困座谈会",
+]
 PETITIONS = ["接待来访群众，化解邻里矛盾纠纷", "信访积案化解，上门听取诉求", "信访接待日值班"]
 VILLAGE = ["村道硬化项目验收", "乡村振兴产业园招商", "农村人居环境整治，清理垃圾"]
 
