@@ -172,8 +172,7 @@ def _duties_section(records: Records) -> tuple[Paragraph, ...]:
         more = "等" if len(categories) > 4 else ""
         opening.append(
             Sentence(
-                f"截至{month(records.end)}，共记录工作纪实{records.entry_count}条，"
-                f"涉及{names}{more}方面。",
+                f"截至{month(records.end)}，工作纪实台账记录的工作涉及{names}{more}方面。",
                 entry_sources(records.entry_ids),
             )
         )
@@ -207,30 +206,28 @@ def _duties_section(records: Records) -> tuple[Paragraph, ...]:
 
 def _category_sentences(work: CategoryWork, index: int, seed: int) -> tuple[Sentence, ...]:
     lead = _rotate(CATEGORY_LEADS, index, seed).format(c=work.name)
+    if (work.first.year, work.first.month) == (work.last.year, work.last.month):
+        period = f"{month(work.first)}，"
+    elif work.first.year == work.last.year:
+        period = f"{month(work.first)}至{work.last.month}月，"
+    else:
+        period = f"{month(work.first)}至{month(work.last)}，"
+    # Titles with figures of their own are not quoted: those numbers are not totals. No count
+    # of entries either: the claims check has no measure in 条, and the figures say more.
     titles = [(i, t) for i, t in work.titles if not has_figures(t)][:MAX_TITLES]
     sentences = []
     if titles:
         form = _rotate(ACTIVITY_FORMS, index, f"{seed}:activity")
         sentences.append(
             Sentence(
-                form.format(lead=lead, titles=_join([clause(t) for _, t in titles])),
+                form.format(lead=lead + period, titles=_join([clause(t) for _, t in titles])),
                 tuple(Source(ENTRY, i, t) for i, t in titles),
             )
         )
-        lead = ""
-    period = (
-        f"{month(work.first)}至{month(work.last)}，"
-        if (work.first.year, work.first.month) != (work.last.year, work.last.month)
-        else f"{month(work.first)}，"
-    )
-    sentences.append(
-        Sentence(
-            f"{lead or period}在这方面记录工作纪实{work.count}条。"
-            if lead
-            else f"{period}这方面共记录工作纪实{work.count}条。",
-            entry_sources(work.entry_ids),
+    else:
+        sentences.append(
+            Sentence(f"{lead}{period}持续开展相关工作。", entry_sources(work.entry_ids))
         )
-    )
     figures = [f for f in work.figures if additive(f)]
     if figures:
         form = _rotate(FIGURE_FORMS, index, f"{seed}:figures")
@@ -305,14 +302,14 @@ def _project_sentences(p: ProjectRecord, index: int) -> list[Sentence]:
     steps = []
     if p.done:
         steps.append(
-            _pick(("已完成{d}等手续", "{d}等手续已经办结", "已办结{d}等手续"), p.id, "done").format(
-                d=_join(p.done[:3])
-            )
+            _rotate(
+                ("已完成{d}等手续", "{d}等手续已经办结", "已办结{d}等手续"), index, p.id
+            ).format(d=_join(p.done[:3]))
         )
     if p.in_progress:
         steps.append(f"{_join(p.in_progress[:2])}正在办理")
     if steps:
-        lead = _pick(("目前", "截至目前，", "从手续上看，"), p.id, "lead")
+        lead = _rotate(("目前", "截至目前，", "从手续上看，"), index, p.name)
         sentences.append(Sentence(f"{lead}{'，'.join(steps)}。", sources))
     elif p.updates:
         sentences.append(Sentence("项目进展已逐次记入项目进展记录。", sources))
@@ -376,10 +373,10 @@ def _shortfalls_section(records: Records) -> tuple[Paragraph, ...]:
     open_problems = [p for p in records.problems if not p.resolved_date]
     quotable = [p for p in open_problems if not has_figures(p.description)]
     if quotable:
-        descs = _join([clause(p.description) for p in quotable[:3]])
+        descs = _join([f"“{clause(p.description)}”" for p in quotable[:3]])
         facts.append(
             Sentence(
-                f"问题清单中{descs}{'等' if len(open_problems) > 3 else ''}问题目前尚未解决。",
+                f"问题清单中{descs}{'等' if len(open_problems) > 3 else ''}的问题目前尚未解决。",
                 tuple(Source(PROBLEM, p.id, clause(p.description)[:30]) for p in quotable[:3]),
             )
         )

@@ -144,7 +144,7 @@ def gather(secondment: Secondment, *, today: date) -> Records:
         end=end,
         categories=_categories(entries, figures),
         figures=_figure_totals(figures),
-        projects=_projects(secondment),
+        projects=_projects(secondment, end),
         problems=_problems(secondment, start, end),
         contacts=_contacts(secondment, start, end),
         entry_ids=tuple(e.pk for e in entries),
@@ -212,9 +212,11 @@ def _categories(entries: list[Entry], figures: list[EntryFigure]) -> tuple[Categ
     return tuple(works)
 
 
-def _projects(secondment: Secondment) -> tuple[ProjectRecord, ...]:
+def _projects(secondment: Secondment, end: date) -> tuple[ProjectRecord, ...]:
+    # Projects and contacts are standing work: those taken on by the end of the term count
+    # (the claims check reads them the same way).
     projects = list(
-        Project.objects.filter(secondment=secondment)
+        Project.objects.filter(secondment=secondment, created_at__date__lte=end)
         .prefetch_related("milestones")
         .order_by("created_at", "pk")
     )
@@ -269,7 +271,11 @@ def _problems(secondment: Secondment, start: date, end: date) -> tuple[ProblemRe
 
 
 def _contacts(secondment: Secondment, start: date, end: date) -> tuple[ContactGroup, ...]:
-    contacts = list(Contact.objects.filter(secondment=secondment).order_by("kind", "name", "pk"))
+    contacts = list(
+        Contact.objects.filter(secondment=secondment, created_at__date__lte=end).order_by(
+            "kind", "name", "pk"
+        )
+    )
     visits: dict[int, int] = defaultdict(int)
     for contact_id in ContactVisit.objects.filter(
         contact__in=[c.pk for c in contacts], date__gte=start, date__lte=end
