@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guazhi.ledger.models import Entry
+from guazhi.lib.encrypted_fields import BlindIndexField, EncryptedCharField, index_fields_for
 from guazhi.lib.identity import (
     InvalidValue,
     mask_id_number,
@@ -76,8 +77,15 @@ class Contact(models.Model):
     kind = models.CharField("类型", max_length=12, choices=ContactKind.choices)
     name = models.CharField("名称", max_length=100)
     # Personal data of households and petitioners: masked in lists, full on an audited reveal.
-    phone = models.CharField("手机号", max_length=11, blank=True)
-    id_number = models.CharField("身份证号", max_length=18, blank=True)
+    # Encrypted at rest; the digests (blind indexes) allow an exact lookup.
+    phone = EncryptedCharField(
+        "手机号", max_length=11, blank=True, context="contacts_contact.phone"
+    )
+    id_number = EncryptedCharField(
+        "身份证号", max_length=18, blank=True, context="contacts_contact.id_number"
+    )
+    phone_digest = BlindIndexField(source="phone", db_index=True)
+    id_number_digest = BlindIndexField(source="id_number", db_index=True)
     unit = models.ForeignKey(
         Unit,
         verbose_name="所在村（社区）或单位",
@@ -105,6 +113,12 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.get_kind_display()}）"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, *index_fields_for(Contact, update_fields)}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("contacts:contact_detail", args=[self.pk])

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from guazhi.lib.encrypted_fields import EncryptedJSONField
 from guazhi.roster.models import Cohort
 
 
@@ -28,7 +29,10 @@ class RosterImport(models.Model):
     )
     file_name = models.CharField("文件名", max_length=255)
     sha256 = models.CharField(max_length=64, db_index=True)
-    parsed = models.JSONField("校验通过的数据", default=dict, blank=True)
+    # Full ID and mobile numbers until the commit: encrypted like the cadre's own.
+    parsed = EncryptedJSONField(
+        "校验通过的数据", default=dict, blank=True, context="roster_rosterimport.parsed"
+    )
     uploaded_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, related_name="roster_imports"
     )
@@ -36,6 +40,7 @@ class RosterImport(models.Model):
     status = models.CharField(max_length=16, choices=RosterImportStatus.choices)
     row_count = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
+    # Kept for good: ID and mobile numbers in it are masked (import_report.mask_numbers).
     report = models.JSONField("校验报告", default=list)
     committed_at = models.DateTimeField(null=True, blank=True)
 

@@ -4,16 +4,41 @@ workbook is parsed once per upload)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from guazhi.lib.identity import mask_id_number, mask_mobile
 from guazhi.roster.models import Cadre, Unit
 
 ERROR = "error"
 NOTE = "note"
 UNIT_KEYS = ("home_unit", "host_unit")
 DATE_KEYS = ("birth_date", "start_date", "planned_end_date", "actual_end_date")
+
+
+_ID_RUN = re.compile(r"\d{17}[\dXx]")
+_MOBILE_RUN = re.compile(r"1[3-9]\d{9}")
+# Cells whose whole value is masked, whatever its shape (a mistyped number is still personal).
+PERSONAL_KEYS = {"id_number": mask_id_number, "mobile": mask_mobile}
+
+
+def mask_numbers(text: str) -> str:
+    """Every ID-number-shaped and mobile-shaped run in `text` masked as lists mask them: the
+    report (page, .xlsx, and the JSON kept in the database) never holds a full number.
+
+    >>> mask_numbers("身份证号 11010519850412999X 与第 3 行重复；手机号 13812345678")
+    '身份证号 110***********999X 与第 3 行重复；手机号 138****5678'
+    """
+    text = _ID_RUN.sub(lambda m: mask_id_number(m.group()), text)
+    return _MOBILE_RUN.sub(lambda m: mask_mobile(m.group()), text)
+
+
+def shown_value(key: str, text: str) -> str:
+    """A cell's value as the report shows it."""
+    masker = PERSONAL_KEYS.get(key)
+    return masker(text) if masker and text else text
 
 
 @dataclass
@@ -30,8 +55,8 @@ class Issue:
             "row": self.row,
             "column": self.column,
             "col": self.col,
-            "value": self.value,
-            "message": self.message,
+            "value": mask_numbers(self.value),
+            "message": mask_numbers(self.message),
             "level": self.level,
         }
 

@@ -52,7 +52,14 @@ from guazhi.roster.columns import (
     STATUS_VALUES,
 )
 from guazhi.roster.import_reading import MAX_DATA_ROWS, Header, Rows, read_roster
-from guazhi.roster.import_report import ERROR, NOTE, Issue, ParsedRow, ValidationResult
+from guazhi.roster.import_report import (
+    ERROR,
+    NOTE,
+    Issue,
+    ParsedRow,
+    ValidationResult,
+    shown_value,
+)
 from guazhi.roster.models import (
     INCOMPLETE_PROFILE_FIELDS,
     Cadre,
@@ -106,7 +113,7 @@ def _validate_rows(header: Header, rows: Rows, cohort: Cohort, result: Validatio
                     Issue(
                         excel_row,
                         header.labels["id_number"],
-                        id_number,
+                        shown_value("id_number", id_number),
                         f"身份证号与第 {seen_ids[id_number]} 行重复，同一人只能出现一次。",
                         ERROR,
                         get_column_letter(header.columns["id_number"] + 1),
@@ -144,7 +151,7 @@ def _validate_row(
             Issue(
                 excel_row,
                 header.labels.get(key, FIELDS_BY_KEY[key].header),
-                text.get(key, ""),
+                shown_value(key, text.get(key, "")),
                 message,
                 level,
                 get_column_letter(header.columns[key] + 1) if key in header.columns else "",
@@ -374,7 +381,7 @@ def check_against_database(
         if cadre is None:
             continue
         parsed.existing_cadre = cadre
-        shown = parsed.values["id_number"]
+        shown = shown_value("id_number", parsed.values["id_number"])
         if parsed.values["name"] and parsed.values["name"] != cadre.name:
             issues.append(
                 Issue(

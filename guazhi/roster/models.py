@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from guazhi.lib.encrypted_fields import BlindIndexField, EncryptedCharField, index_fields_for
 from guazhi.lib.identity import (
     InvalidValue,
     birth_date_from_id,
@@ -233,8 +234,9 @@ class CadreQuerySet(models.QuerySet["Cadre"]):
         return self.none()
 
     def search(self, text: str, *, prefix: str = "") -> CadreQuerySet:
-        """By name, pinyin initials (zjg) or the last digits of the ID number (4 or more).
-        `prefix` reaches the cadre through a relation, e.g. "cadre__" from secondments."""
+        """By name, pinyin initials (zjg) or the last digits (4 or more, up to the whole number)
+        of the ID or mobile number. `prefix` reaches the cadre through a relation, e.g.
+        "cadre__" from secondments."""
         text = text.strip()
         if not text:
             return self
@@ -243,8 +245,22 @@ class CadreQuerySet(models.QuerySet["Cadre"]):
             q |= Q(**{f"{prefix}name_initials__startswith": text.lower()})
         digits = text.upper()
         if len(digits) >= 4 and (digits.isdigit() or digits[:-1].isdigit() and digits[-1] == "X"):
-            q |= Q(**{f"{prefix}id_number__endswith": digits})
+            q |= Q(**{f"{prefix}pk__in": Cadre.objects.ending_with(digits)})
         return self.filter(q)
+
+    def ending_with(self, digits: str) -> list[int]:
+        """Cadres whose ID or mobile number ends with `digits` (4 or more). The numbers are
+        encrypted: the blind index of the last 4 digits finds the few candidates, and only
+        those are decrypted to compare the rest."""
+        tail = digits[-4:]
+        candidates = self.filter(Q(id_number__endswith=tail) | Q(mobile__endswith=tail))
+        if len(digits) == 4:
+            return list(candidates.values_list("pk", flat=True))
+        return [
+            pk
+            for pk, id_number, mobile in candidates.values_list("pk", "id_number", "mobile")
+            if id_number.endswith(digits) or (mobile or "").endswith(digits)
+        ]
 
     def incomplete(self, *, prefix: str = "") -> CadreQuerySet:
         """Cadres with a secondary field still blank."""
@@ -258,8 +274,14 @@ class Cadre(models.Model):
     name = models.CharField("姓名", max_length=50)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices)
     birth_date = models.DateField("出生日期")
-    id_number = models.CharField("身份证号", max_length=18, unique=True)
-    mobile = models.CharField("手机号", max_length=11, blank=True)
+    # Encrypted at rest; the digests (blind indexes) serve uniqueness, lookups and the search by
+    # the last 4 digits (guazhi.lib.encrypted_fields, docs/security.md 「静态加密」).
+    id_number = EncryptedCharField("身份证号", max_length=18, context="roster_cadre.id_number")
+    mobile = EncryptedCharField("手机号", max_length=11, blank=True, context="roster_cadre.mobile")
+    id_number_digest = BlindIndexField(source="id_number", unique=True)
+    id_number_tail_digest = BlindIndexField(source="id_number", tail=4, db_index=True)
+    mobile_digest = BlindIndexField(source="mobile", db_index=True)
+    mobile_tail_digest = BlindIndexField(source="mobile", tail=4, db_index=True)
     # Secondary fields: a real roster often lacks them; blank means "to complete", never a guess.
     ethnicity = models.CharField("民族", max_length=20, blank=True)
     political_status = models.CharField(
@@ -292,8 +314,11 @@ class Cadre(models.Model):
     def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         self.fill_sort_key()
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "name_pinyin", "name_initials"}
+        if update_fields is not None:
+            derived = index_fields_for(Cadre, update_fields)
+            if "name" in update_fields:
+                derived |= {"name_pinyin", "name_initials"}
+            kwargs["update_fields"] = {*update_fields, *derived}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
