@@ -16,6 +16,7 @@ urlpatterns = [
     path("projects/", include("guazhi.projects.urls")),
     path("fieldwork/", include("guazhi.contacts.urls")),
     path("writings/", include("guazhi.writings.urls")),
+    path("drafts/", include("guazhi.drafts.urls")),
     path("library/", include("guazhi.library.urls")),
     path("search/", include("guazhi.search.urls")),
     path("similarity/", include("guazhi.similarity.urls")),
