@@ -233,6 +233,13 @@ CASES: list[Case] = [
     Case("contacts:problem_edit", only(OTHER_CADRE), target="problem_b"),
     # --- Writings: the cadre writes and submits their own; the host liaison of the unit (and the
     # admin) returns or accepts; the home liaison reads; drafts are the author's alone.
+    # The term-summary draft is its cadre's alone (cadre_a has one: 生成挂职总结初稿 opens it);
+    # the wording polish answers 404 while no language model is configured.
+    Case("drafts:mine", {CADRE: FOUND, OTHER_CADRE: OK}),
+    Case("drafts:generate", only(CADRE, OTHER_CADRE, status=FOUND), method="POST"),
+    Case("drafts:draft_detail", only(CADRE), target="summary_draft_a"),
+    Case("drafts:write", only(CADRE), target="summary_draft_a"),
+    Case("drafts:polish", {}, target="summary_draft_a", method="POST"),
     Case("writings:mine", only(CADRE, OTHER_CADRE)),
     Case("writings:writing_create", only(CADRE, OTHER_CADRE)),
     Case("writings:writing_list", only(ADMIN, HOST, HOME)),
@@ -574,6 +581,9 @@ def world(
         params={"state": "rejected", "file_name": "纪实.xlsx", "rows": [], "report": []},
     ).pk
     targets.update(library_targets(cadre_a, cadre_user, other_cadre_user))
+    from tests.drafts.drafts_helpers import walk_targets as draft_targets
+
+    targets.update(draft_targets(cadre_a, cadre_user))
     from tests.evaluation.evaluation_helpers import walk_targets as evaluation_targets
 
     targets.update(evaluation_targets(programme_admin, cadre_a, cadre_b))
