@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from guazhi.lib.soft_delete import LiveManager
 from guazhi.roster.models import Secondment, Unit
 
 if TYPE_CHECKING:
@@ -182,8 +183,19 @@ class Entry(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # In the recycle bin (guazhi/retention): left out by `objects`, restorable.
+    deleted_at = models.DateTimeField("删除时间", null=True, blank=True, db_index=True)
+    deleted_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="删除人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
-    objects = EntryQuerySet.as_manager()
+    objects = LiveManager.from_queryset(EntryQuerySet)()
+    all_objects = EntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "工作纪实"

@@ -23,6 +23,7 @@ from django.db import IntegrityError, connections, models, transaction
 from django.db.models import BigIntegerField, Count, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import Cast, Round, TruncWeek
 
+from guazhi.lib.soft_delete import has_soft_delete
 from guazhi.roster.models import Secondment
 
 
@@ -302,11 +303,12 @@ def rebuild(*, apps: Any = global_apps, using: str = "default") -> None:
     def model(name: str) -> Any:
         return apps.get_model("ledger", name)._default_manager.using(using).order_by()
 
-    steps = [
-        step
-        for step in _rebuild_steps(model("Entry"), model("EntryFigure"), model)
-        if step[0] in present
-    ]
+    entries, figures = model("Entry"), model("EntryFigure")
+    if has_soft_delete(apps.get_model("ledger", "Entry")):
+        # Entries in the recycle bin count for nothing (historical managers do not filter).
+        entries = entries.filter(deleted_at__isnull=True)
+        figures = figures.filter(entry__deleted_at__isnull=True)
+    steps = [step for step in _rebuild_steps(entries, figures, model) if step[0] in present]
     with transaction.atomic(using=using):
         for name, _columns, _select in steps:
             model(name).delete()

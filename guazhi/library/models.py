@@ -32,7 +32,8 @@ def cohort_ids_of(user: User) -> models.QuerySet[Secondment, Any]:
 
 class ShareQuerySet(models.QuerySet["Share"]):
     def active(self) -> ShareQuerySet:
-        return self.filter(is_active=True)
+        # A writing in the recycle bin leaves the library until it is restored.
+        return self.filter(is_active=True, writing__deleted_at__isnull=True)
 
     def visible_to(self, user: User) -> ShareQuerySet:
         """Shared (not withdrawn) writings: a cadre sees their cohorts'; a liaison those whose

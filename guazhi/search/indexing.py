@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from guazhi.lib import search_index
+from guazhi.lib.soft_delete import has_soft_delete
 
 BATCH = 5000
 
@@ -62,6 +63,8 @@ def index_entries(
         " e.category_id, '' AS kind, e.date, NULL AS cohort_id, e.title, e.text, e.tags"
         f" FROM {entries} e WHERE e.id >= %s AND e.id < %s"
     )
+    if has_soft_delete(entry_model):
+        select += " AND e.deleted_at IS NULL"  # the recycle bin is not searchable
     return _in_batches(select, entries, batch=batch, progress=progress)
 
 
@@ -79,6 +82,8 @@ def index_shares(share_model: Any, *, batch: int = BATCH) -> int:
         f" '' AS tags FROM {shares} s JOIN {writings} w ON w.id = s.writing_id"
         " WHERE s.is_active AND s.id >= %s AND s.id < %s"
     )
+    if has_soft_delete(share_model._meta.get_field("writing").related_model):
+        select += " AND w.deleted_at IS NULL"
     return _in_batches(select, shares, params=tuple(day_params), batch=batch)
 
 

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guazhi.accounts.models import Role
+from guazhi.lib.soft_delete import LiveManager
 from guazhi.roster.models import Cohort, Secondment
 
 if TYPE_CHECKING:
@@ -200,8 +201,19 @@ class Writing(models.Model):
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # In the recycle bin (guazhi/retention): left out by `objects`, restorable.
+    deleted_at = models.DateTimeField("删除时间", null=True, blank=True, db_index=True)
+    deleted_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="删除人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
-    objects = WritingQuerySet.as_manager()
+    objects = LiveManager.from_queryset(WritingQuerySet)()
+    all_objects = WritingQuerySet.as_manager()
 
     class Meta:
         verbose_name = "材料"
@@ -215,7 +227,8 @@ class Writing(models.Model):
             # A requirement (第一季度小结) is answered by one writing per secondment.
             models.UniqueConstraint(
                 fields=["secondment", "requirement"],
-                condition=Q(requirement__isnull=False),
+                # A deleted one (in the recycle bin) leaves room for a new one.
+                condition=Q(requirement__isnull=False, deleted_at__isnull=True),
                 name="one_writing_per_requirement",
             )
         ]
