@@ -233,13 +233,6 @@ CASES: list[Case] = [
     Case("contacts:problem_edit", only(OTHER_CADRE), target="problem_b"),
     # --- Writings: the cadre writes and submits their own; the host liaison of the unit (and the
     # admin) returns or accepts; the home liaison reads; drafts are the author's alone.
-    # The term-summary draft is its cadre's alone (cadre_a has one: 生成挂职总结初稿 opens it);
-    # the wording polish answers 404 while no language model is configured.
-    Case("drafts:mine", {CADRE: FOUND, OTHER_CADRE: OK}),
-    Case("drafts:generate", only(CADRE, OTHER_CADRE, status=FOUND), method="POST"),
-    Case("drafts:draft_detail", only(CADRE), target="summary_draft_a"),
-    Case("drafts:write", only(CADRE), target="summary_draft_a"),
-    Case("drafts:polish", {}, target="summary_draft_a", method="POST"),
     Case("writings:mine", only(CADRE, OTHER_CADRE)),
     Case("writings:writing_create", only(CADRE, OTHER_CADRE)),
     Case("writings:writing_list", only(ADMIN, HOST, HOME)),
@@ -371,6 +364,46 @@ CASES: list[Case] = [
     Case("peers:cohort_map", only(ADMIN), target="empty_cohort"),
     Case("peers:cohort_map_export", only(*BUSINESS), target="cohort"),
     Case("peers:cohort_map_export", only(ADMIN), target="empty_cohort"),
+    # --- Needs and resources matching: host liaisons post needs, home liaisons and cadres
+    # resources; either side proposes, a liaison of either side (or the admin) accepts or
+    # declines; the dashboard is for the admin and the liaisons (tests/matching for the rules).
+    Case("matching:dashboard", only(ADMIN, HOST, HOME)),
+    Case("matching:chart_export", only(ADMIN, HOST, HOME), kwargs={"key": "kinds"}),
+    Case("matching:need_list", only(*BUSINESS)),
+    Case("matching:need_create", only(ADMIN, HOST)),
+    Case("matching:need_detail", only(*BUSINESS), target="need_a"),
+    Case("matching:need_detail", only(ADMIN, HOME, CADRE, OTHER_CADRE), target="need_b"),
+    Case("matching:need_edit", only(ADMIN, HOST), target="need_a"),
+    Case("matching:need_edit", only(ADMIN), target="need_b"),
+    # Without a reason (or a chosen resource) the page answers with a message: a redirect.
+    Case("matching:need_close", only(ADMIN, HOST, status=FOUND), target="need_a", method="POST"),
+    Case("matching:need_propose", only(*BUSINESS, status=FOUND), target="need_a", method="POST"),
+    Case("matching:resource_list", only(*BUSINESS)),
+    Case("matching:resource_create", only(ADMIN, HOME, CADRE, OTHER_CADRE)),
+    Case("matching:resource_detail", only(ADMIN, HOST, HOME, CADRE), target="resource_a"),
+    Case("matching:resource_detail", only(ADMIN, OTHER_CADRE), target="resource_b"),
+    Case("matching:resource_edit", only(ADMIN, HOME), target="resource_a"),
+    Case("matching:resource_edit", only(ADMIN), target="resource_b"),
+    Case(
+        "matching:resource_withdraw",
+        only(ADMIN, HOME, status=FOUND),
+        target="resource_a",
+        method="POST",
+    ),
+    Case(
+        "matching:resource_propose",
+        only(ADMIN, HOST, HOME, CADRE, status=FOUND),
+        target="resource_a",
+        method="POST",
+    ),
+    Case("matching:match_detail", only(ADMIN, HOST, HOME, CADRE), target="match_a"),
+    Case("matching:match_accept", only(ADMIN, HOST, HOME), target="match_a"),
+    Case(
+        "matching:match_decline",
+        only(ADMIN, HOST, HOME, status=FOUND),
+        target="match_a",
+        method="POST",
+    ),
     # --- Democratic evaluation: the admin and the host liaison of the unit run rounds; nobody
     # else sees them. The ballot is public (no login) and decided by the code typed.
     Case("evaluation:round_list", only(ADMIN, HOST)),
@@ -581,12 +614,12 @@ def world(
         params={"state": "rejected", "file_name": "纪实.xlsx", "rows": [], "report": []},
     ).pk
     targets.update(library_targets(cadre_a, cadre_user, other_cadre_user))
-    from tests.drafts.drafts_helpers import walk_targets as draft_targets
-
-    targets.update(draft_targets(cadre_a, cadre_user))
     from tests.evaluation.evaluation_helpers import walk_targets as evaluation_targets
 
     targets.update(evaluation_targets(programme_admin, cadre_a, cadre_b))
+    from tests.matching.matching_helpers import walk_targets as matching_targets
+
+    targets.update(matching_targets(programme_admin, host_liaison, home_liaison))
     from tests.assessment.assessment_helpers import walk_targets
 
     targets.update(walk_targets(cohort, cadre_a, cadre_b))

@@ -35,10 +35,16 @@ def make_resource(actor: User, unit: Unit | None = None, **fields: Any) -> Resou
     return actions.create_resource(actor=actor, values=values, unit=unit)
 
 
-def walk_targets(units: dict[str, Unit], admin: User, host: User, home: User) -> dict[str, int]:
+def walk_targets(admin: User, host: User, home: User) -> dict[str, int]:
     """need_a (柳溪镇, the host liaison's) and need_b (东关街道); resource_a (发改委, the home
     liaison's, open to all) and resource_b (财政局, offered to 东关街道 only); match_a proposed
-    between need_a and resource_a."""
+    between need_a and resource_a. Units are the conftest's."""
+    units = {
+        "town_a": host.unit,
+        "dept_a": home.unit,
+        "town_b": Unit.objects.get(name="东关街道"),
+        "dept_b": Unit.objects.get(name="市财政局"),
+    }
     need_a = make_need(host, units["town_a"])
     need_b = make_need(
         admin,

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(units, programme_admin, host_liaison, home_liaison, cadre_user, other_cadre_user):
-    return walk_targets(units, programme_admin, host_liaison, home_liaison)
+    return walk_targets(programme_admin, host_liaison, home_liaison)
 
 
 def _names(model, user: User, targets: dict[str, int]) -> set[str]:  # type: ignore[no-untyped-def]
