@@ -26,6 +26,7 @@ urlpatterns = [
     path("matching/", include("guazhi.matching.urls")),
     path("vote/", include("guazhi.evaluation.urls_ballot")),
     path("peers/", include("guazhi.peers.urls")),
+    path("recycle/", include("guazhi.retention.urls")),
 ]
 
 handler400 = "guazhi.errors.bad_request"
