@@ -211,6 +211,10 @@ def seed(plan: demo_data.Plan, *, ledger: bool = True) -> dict[str, int]:
         from guazhi.library.demo_data import seed_library
 
         created["shares"] = seed_library(admin=admin)
+        from guazhi.matching.demo_data import seed_matching
+
+        # After the fieldwork demo: accepted matches add projects, which it would then skip.
+        created["needs"] = seed_matching(admin=admin)
         if created["entries"] or created["writings"]:
             # The seeders insert in bulk, past the actions that keep the search index current.
             from guazhi.search.indexing import rebuild as rebuild_search_index
