@@ -233,6 +233,13 @@ CASES: list[Case] = [
     Case("contacts:problem_edit", only(OTHER_CADRE), target="problem_b"),
     # --- Writings: the cadre writes and submits their own; the host liaison of the unit (and the
     # admin) returns or accepts; the home liaison reads; drafts are the author's alone.
+    # The term-summary draft is its cadre's alone (cadre_a has one: 生成挂职总结初稿 opens it);
+    # the wording polish answers 404 while no language model is configured.
+    Case("drafts:mine", {CADRE: FOUND, OTHER_CADRE: OK}),
+    Case("drafts:generate", only(CADRE, OTHER_CADRE, status=FOUND), method="POST"),
+    Case("drafts:draft_detail", only(CADRE), target="summary_draft_a"),
+    Case("drafts:write", only(CADRE), target="summary_draft_a"),
+    Case("drafts:polish", {}, target="summary_draft_a", method="POST"),
     Case("writings:mine", only(CADRE, OTHER_CADRE)),
     Case("writings:writing_create", only(CADRE, OTHER_CADRE)),
     Case("writings:writing_list", only(ADMIN, HOST, HOME)),
@@ -327,6 +334,17 @@ CASES: list[Case] = [
     ),
     Case("similarity:version_report", only(ADMIN, HOST, CADRE, status=FOUND), target="version_a"),
     Case("similarity:version_report", only(ADMIN, OTHER_CADRE, status=FOUND), target="version_b"),
+    # Claims check: the author and every reader of the writing but other cadres; reviewers
+    # (the deciding host liaison, the admin) recheck.
+    Case("claimcheck:version_check", only(ADMIN, HOST, HOME, CADRE), target="version_a"),
+    Case("claimcheck:version_check", only(ADMIN, OTHER_CADRE), target="version_b"),
+    Case("claimcheck:version_status", only(ADMIN, HOST, HOME, CADRE), target="version_a"),
+    Case(
+        "claimcheck:version_recheck",
+        only(ADMIN, HOST, status=FOUND),
+        target="version_a",
+        method="POST",
+    ),
     Case("similarity:reference_list", only(ADMIN)),
     Case("similarity:reference_upload", only(ADMIN)),
     Case("similarity:reference_detail", only(ADMIN), target="reference"),
@@ -605,6 +623,9 @@ def world(
     targets["version_draft_a"] = draft_a.versions.get().pk
     targets["writing_requirement"] = cohort.writing_requirements.first().pk
     targets.update(_similarity_targets(writing_a, writing_b, programme_admin))
+    from guazhi.claimcheck.checking import enqueue as check_claims
+
+    check_claims(targets["version_a"])
     targets["job"] = _finished_job(programme_admin).pk
     targets["ledger_import"] = Job.objects.create(
         user=programme_admin,
@@ -614,6 +635,9 @@ def world(
         params={"state": "rejected", "file_name": "纪实.xlsx", "rows": [], "report": []},
     ).pk
     targets.update(library_targets(cadre_a, cadre_user, other_cadre_user))
+    from tests.drafts.drafts_helpers import walk_targets as draft_targets
+
+    targets.update(draft_targets(cadre_a, cadre_user))
     from tests.evaluation.evaluation_helpers import walk_targets as evaluation_targets
 
     targets.update(evaluation_targets(programme_admin, cadre_a, cadre_b))
