@@ -484,6 +484,44 @@ CASES: list[Case] = [
     Case("assessment:appraisal_docx", only(ADMIN), target="assessment_b"),
     # PDF: the file, or back to the form with a message where LibreOffice is missing.
     Case("assessment:appraisal_pdf", only(ADMIN, HOST, status=(OK, FOUND)), target="assessment_a"),
+    # --- Recycle bin: the admin deletes and restores anything it sees; a cadre deletes their own
+    # unconfirmed entries and drafts and restores what they deleted. A POST without the form's
+    # version is refused as stale: a redirect back with a message.
+    Case("retention:recycle_bin", only(ADMIN, CADRE, OTHER_CADRE)),
+    Case(
+        "retention:entry_delete", only(ADMIN, CADRE, status=FOUND), target="entry_a", method="POST"
+    ),
+    Case(
+        "retention:entry_delete",
+        only(ADMIN, OTHER_CADRE, status=FOUND),
+        target="entry_b",
+        method="POST",
+    ),
+    Case(
+        "retention:entry_restore",
+        only(ADMIN, CADRE, status=FOUND),
+        target="entry_deleted_a",
+        method="POST",
+    ),
+    Case("retention:writing_delete", only(ADMIN, status=FOUND), target="writing_a", method="POST"),
+    Case(
+        "retention:writing_delete",
+        only(CADRE, status=FOUND),
+        target="writing_draft_a",
+        method="POST",
+    ),
+    Case(
+        "retention:writing_restore",
+        only(CADRE, status=FOUND),
+        target="writing_draft_deleted_a",
+        method="POST",
+    ),
+    Case(
+        "retention:writing_restore",
+        only(ADMIN, status=FOUND),
+        target="writing_deleted_by_admin_a",
+        method="POST",
+    ),
 ]
 
 
@@ -647,6 +685,9 @@ def world(
     from tests.assessment.assessment_helpers import walk_targets
 
     targets.update(walk_targets(cohort, cadre_a, cadre_b))
+    from tests.retention.recycle_helpers import walk_targets as recycle_targets
+
+    targets.update(recycle_targets(cadre_a, cadre_user, programme_admin))
     return users, targets
 
 
