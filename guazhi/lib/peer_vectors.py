@@ -7,9 +7,12 @@ The score of a pair is a weighted sum of three cosine similarities (docs/peers.m
     score = 0.5 · cos(text) + 0.3 · cos(categories) + 0.2 · cos(figures)
 
 - text: TF-IDF over jieba words (1 + ln tf, smoothed idf), each secondment's 48 heaviest words;
-- categories: entries per category, square-rooted so one busy category does not drown the rest;
+- categories: each category's share of the secondment's entries minus its average share over
+  all secondments (from CENTRE_FROM secondments on: a handful has no meaningful average), so
+  what a cadre does more of than usual counts, not the routine everybody records;
 - figures: per figure field ln(1 + total) divided by the largest such value of that field over
-  all secondments, so 8,000,000 yuan and 698 enterprises weigh alike.
+  all secondments, so 8,000,000 yuan and 698 enterprises weigh alike; centred like the
+  categories.
 
 Each part is L2-normalised and scaled by √weight, and the parts are laid side by side: one dot
 product of two rows is then the weighted sum above, and the whole ranking is a few blocked
@@ -37,6 +40,7 @@ HASH_DIM = 2048
 TERMS_PER_SECONDMENT = 48  # words of the text vector (the heaviest by TF-IDF)
 KEEP_COUNTED = 160  # words kept per secondment before the IDF is known (the most frequent)
 TOP_PEERS = 10
+CENTRE_FROM = 20  # secondments needed before the category mix is centred on the average
 CANDIDATES = 3  # hashed-score candidates per peer kept, re-scored exactly
 BLOCK = 512  # rows per matrix product: BLOCK × N floats at a time
 
@@ -58,7 +62,7 @@ _STOPWORD_TEXT = """
     全面 积极 认真 深入 有效 进一步 做好 抓好 不断 持续 切实 坚持 主要 重点 共计 累计 合计
     已经 正在 没有 可以 需要 要求 提出 召开 参加 参与 配合 协助 负责 及时 继续 同时 并且 但是
     因为 所以 如果 虽然 还是 就是 也是 都是 以上 以下 左右 多个 每天 每周 每月 期间 之后 之前
-    了解 帮助 办理 万元 亿元 元 家 户 人次 个 次
+    了解 帮助 办理 万元 亿元 元 家 户 人次 个 次 挂职 镇党委 解决 中心 工作日
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _WORDLIKE = re.compile(r"[\u4e00-\u9fff]")
@@ -125,7 +129,10 @@ class PeerIndex:
     """Add secondments one at a time (their text is read, tokenised and dropped), then rank.
     Memory per secondment: KEEP_COUNTED word ids, its category and figure totals."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, ignore: Iterable[str] = ()) -> None:
+        """`ignore`: words left out besides STOPWORDS — the refresh passes the words of place
+        names (units, villages), which say where a cadre worked, not what they did."""
+        self._ignore = frozenset(ignore)
         self._vocabulary: dict[str, int] = {}
         self._words: list[str] = []
         self._df: list[int] = []
@@ -155,7 +162,7 @@ class PeerIndex:
         `categories` entries per category id, `figures` totals per figure field id."""
         counted: Counter[str] = Counter()
         for text in texts:
-            counted.update(tokens(text))
+            counted.update(t for t in tokens(text) if t not in self._ignore)
         for word in counted:
             self._df[self._term_id(word)] += 1
         kept = {self._vocabulary[w]: n for w, n in counted.most_common(KEEP_COUNTED)}
@@ -197,8 +204,9 @@ class PeerIndex:
             for tid, w in p.terms.items():
                 h = zlib.crc32(self._words[tid].encode())
                 combined[i, h % HASH_DIM] += w if (h >> 31) & 1 else -w
+            total = sum(p.categories.values()) or 1.0
             for c, v in p.categories.items():
-                combined[i, cat_col[c]] = math.sqrt(v)
+                combined[i, cat_col[c]] = v / total
             for f, v in p.figures.items():
                 combined[i, fig_col[f]] = math.log1p(v)
         text = combined[:, :HASH_DIM]
@@ -206,6 +214,12 @@ class PeerIndex:
         figs = combined[:, HASH_DIM + len(cat_ids) :]
         if figs.size:
             figs /= np.maximum(figs.max(axis=0), 1e-9)
+        if n >= CENTRE_FROM:
+            # What a cadre does more (or less) of than the programme's average: the routine
+            # everyone records (meetings, study, visits) would make every pair look alike.
+            for part in (cats, figs):
+                if part.size:
+                    part -= part.mean(axis=0)
         for part in (text, cats, figs):
             part /= np.maximum(np.linalg.norm(part, axis=1, keepdims=True), 1e-9)
         unscaled = cats.copy(), figs.copy()

@@ -23,10 +23,10 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from guazhi.ledger.models import Entry, SecondmentCategoryTally, SecondmentFigureTally
-from guazhi.lib.peer_vectors import TOP_PEERS, PeerIndex
+from guazhi.lib.peer_vectors import TOP_PEERS, PeerIndex, tokens
 from guazhi.library.models import Share
 from guazhi.peers.models import PeerLink, PeerProfile
-from guazhi.roster.models import Secondment
+from guazhi.roster.models import Secondment, Unit
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +67,23 @@ def _texts(secondment_id: int) -> Iterator[str]:
         yield f"{title}。{head}"
 
 
+PLACE_SUFFIXES = ("街道", "社区", "村委会", "村", "镇", "乡", "县", "区", "市")
+
+
+def place_words() -> set[str]:
+    """The words of every unit's name, with and without its 村/镇/街道… suffix: where a cadre
+    worked (the same villages for everyone in a town) is not what they did."""
+    words: set[str] = set()
+    for name in Unit.objects.values_list("name", flat=True).iterator():
+        stem = name
+        for suffix in PLACE_SUFFIXES:
+            if stem.endswith(suffix) and len(stem) > len(suffix) + 1:
+                stem = stem[: -len(suffix)]
+                break
+        words.update({name, stem, *tokens(name), *tokens(stem)})
+    return words
+
+
 def build_index(progress: Callable[[int, int], None] | None = None) -> PeerIndex:
     """Every secondment with ledger entries or a shared writing, added to a PeerIndex."""
     categories: dict[int, dict[int, float]] = defaultdict(dict)
@@ -84,7 +101,7 @@ def build_index(progress: Callable[[int, int], None] | None = None) -> PeerIndex
     )
     wanted = sorted(categories.keys() | with_shares)
     cadres = dict(Secondment.objects.filter(pk__in=wanted).values_list("pk", "cadre_id"))
-    index = PeerIndex()
+    index = PeerIndex(ignore=place_words())
     for done, sec in enumerate(wanted, start=1):
         if sec not in cadres:  # deleted since the totals were read
             continue

@@ -49,14 +49,15 @@ def test_cadre_knows_peers_of_their_own_cohort(world, cadre_user, other_cadre_us
     from guazhi.ledger.models import Category
     from tests.conftest import ledger_entry
 
-    # 李秀英 (same cohort) also helps an enterprise with a loan: now a peer of 张建国.
-    ledger_entry(
-        world.b,
-        other_cadre_user,
-        category=Category.objects.get(name="企业帮扶"),
-        title="银企对接会",
-        text="为中小企业协调贷款，解决流动资金周转难题。",
-    )
+    # 李秀英 (same cohort) also helps enterprises with loans: now a peer of 张建国.
+    for _ in range(6):
+        ledger_entry(
+            world.b,
+            other_cadre_user,
+            category=Category.objects.get(name="企业帮扶"),
+            title="银企对接会",
+            text="为中小企业协调贷款，解决流动资金周转难题。",
+        )
     tallies.rebuild()
     call_command("peers_refresh", verbosity=0)
     page = _page(client_for(cadre_user), world.a)
