@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: messages run dev test test-browser lint bench install install-dev install-office migrate demo clean
+.PHONY: messages run dev test test-browser lint bench install install-dev install-office migrate demo clean deploy-check
 
 $(STAMP): pyproject.toml
 	@python=""; for p in python3 python3.11 python3.12 python3.13; do \
@@ -75,6 +75,13 @@ bench: install-dev
 	$(PY) bench/originality.py
 	$(PY) bench/ledger_export.py
 	$(PY) bench/claims.py
+
+# Production settings check (docs/deploy.md): Django's --deploy checks and the project's own,
+# with the environment file the systemd units read.
+ENV_FILE ?= /etc/guazhi/guazhi.env
+deploy-check: install
+	@test -r "$(ENV_FILE)" || { echo "找不到环境文件 $(ENV_FILE)：请按 docs/deploy.md 由 deploy/guazhi.env.example 复制填写，或 make deploy-check ENV_FILE=路径" >&2; exit 2; }
+	set -a && . "$(ENV_FILE)" && set +a && $(PY) manage.py check --deploy --fail-level WARNING
 
 # Rebuild the compiled catalogue after editing locale/zh_Hans/LC_MESSAGES/django.po.
 messages:
