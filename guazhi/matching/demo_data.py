@@ -27,9 +27,9 @@ from guazhi.roster.demo_data import CITY, DEMO_CADRE_NAME, PROVINCE
 from guazhi.roster.models import Unit
 
 SEED = 20261125
-ACCEPTED = ("n01", "n02", "n05", "n06", "n11", "n14", "n17")
+ACCEPTED = ("n02", "n05", "n06", "n11", "n14", "n17")
 DECLINED = (("n03", "r27", "地质灾害评估需要地质专业人员，养老保险政策咨询不对口。"),)
-PROPOSED = ("n04", "n07", "n09", "n10", "n13", "n15", "n19")
+PROPOSED = ("n01", "n04", "n07", "n09", "n10", "n13", "n15", "n19")
 # The rest stay open with no proposal; these were posted long ago (stale on the dashboard).
 OLD = ("n08", "n12", "n16", "n18", "n20", "n03")
 
@@ -121,7 +121,11 @@ def _post_resources(admin: User, rng: random.Random, now: datetime) -> dict[str,
 
 def _propose(admin: User, need: Need, resource: Resource) -> Match:
     ranked = score_pair(need, resource)
-    proposer = _liaison(Role.HOME_LIAISON, resource.unit) or admin
+    proposer = (
+        resource.created_by
+        if resource.cadre_id and resource.created_by is not None
+        else _liaison(Role.HOME_LIAISON, resource.unit) or admin
+    )
     return actions.propose_match(
         actor=proposer,
         need=need,

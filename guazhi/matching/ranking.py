@@ -265,13 +265,9 @@ def rank(query: Doc, candidates: Sequence[Doc], *, limit: int = 10) -> list[Rank
 def _telling(parts: list[tuple[float, str]]) -> list[str]:
     """Shared words by their part of the score, without words inside a longer shared word
     (冷链 when 冷链物流 is there too)."""
-    words: list[str] = []
-    for _, term in sorted(parts, key=lambda p: (-p[0], p[1])):
-        if not any(term in w for w in words):
-            words.append(term)
-        if len(words) == MAX_REASON_WORDS:
-            break
-    return words
+    ordered = [term for _, term in sorted(parts, key=lambda p: (-p[0], p[1]))]
+    kept = [t for t in ordered if not any(t != o and t in o for o in ordered)]
+    return kept[:MAX_REASON_WORDS]
 
 
 def mark_spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:

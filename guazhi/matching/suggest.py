@@ -82,8 +82,10 @@ def _rank(query: Need | Resource, candidates: list[Any], user: User) -> list[Sug
     ranked = rank(
         _doc(query, regions[query.unit.pk]),
         [_doc(c, regions[c.unit.pk]) for c in candidates],
-        limit=LIMIT,
+        limit=len(candidates),
     )
+    # A pair with no word in common is no suggestion, however well kind and place agree.
+    ranked = [r for r in ranked if r.text_score > 0][:LIMIT]
     by_pk = {c.pk: c for c in candidates}
     if isinstance(query, Need):
         matches = {
@@ -99,7 +101,7 @@ def _rank(query: Need | Resource, candidates: list[Any], user: User) -> list[Sug
                 resource=query, need_id__in=[r.key for r in ranked]
             )
         }
-    return [Suggestion(by_pk[r.key], r, matches.get(r.key)) for r in ranked if r.score > 0]
+    return [Suggestion(by_pk[r.key], r, matches.get(r.key)) for r in ranked]
 
 
 def resources_for(need: Need, user: User) -> list[Suggestion]:
