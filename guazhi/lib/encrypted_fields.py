@@ -36,6 +36,7 @@ from django.db.models import Lookup
 from django.db.models.expressions import Col
 
 from guazhi.lib.field_crypto import Keyring, index_context
+from guazhi.lib.field_sealing import Column, Table
 from guazhi.lib.keys import load_secret
 
 DEVELOPMENT_SECRET = b"guazhi-development-field-key-public-do-not-use-in-production"
@@ -295,3 +296,28 @@ class _BlindEndswith(_BlindLookup):
 _BLIND_LOOKUPS: dict[str, type[_BlindLookup]] = {
     cls.lookup_name: cls for cls in (_BlindExact, _BlindIn, _BlindEndswith)
 }
+
+
+def encrypted_tables(model_classes: Iterable[type[models.Model]]) -> list[Table]:
+    """The encrypted columns of these models with their blind indexes, for whole-table passes
+    (`rotate_field_key`)."""
+    tables: list[Table] = []
+    for model in model_classes:
+        fields = model._meta.concrete_fields
+        columns = tuple(
+            Column(
+                f.column,
+                f.context,
+                tuple(
+                    (g.column, g.tail)
+                    for g in fields
+                    if isinstance(g, BlindIndexField) and g.source == f.name
+                ),
+            )
+            for f in fields
+            if isinstance(f, (EncryptedCharField, EncryptedJSONField))
+        )
+        if columns:
+            batch = 20 if any(isinstance(f, EncryptedJSONField) for f in fields) else 500
+            tables.append(Table(model._meta.db_table, columns, batch=batch))
+    return tables

@@ -234,9 +234,13 @@ class CadreForm(BootstrapMixin, VersionedForm):
                 raise forms.ValidationError("请填写身份证号。")
             return str(self.instance.id_number)
         try:
-            return normalize_id_number(raw)
+            value = normalize_id_number(raw)
         except InvalidValue as e:
             raise forms.ValidationError(str(e)) from None
+        # The unique index is on the blind index, which a ModelForm does not check by itself.
+        if Cadre.objects.filter(id_number=value).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("系统中已有使用该身份证号的干部，同一人只能登记一次。")
+        return value
 
     def clean_mobile(self) -> str:
         raw = self.cleaned_data["mobile"].strip()

@@ -41,6 +41,15 @@ def shown_value(key: str, text: str) -> str:
     return masker(text) if masker and text else text
 
 
+def shown_message(key: str, message: str) -> str:
+    """A message about a personal cell with every run of digits in it masked: messages quote
+    the value, and a mistyped number is personal data all the same."""
+    masker = PERSONAL_KEYS.get(key)
+    if masker is None:
+        return message
+    return re.sub(r"\d{5,}[\dXx]?", lambda m: masker(m.group()), message)
+
+
 @dataclass
 class Issue:
     row: int  # Excel row number; 0 for the whole file

@@ -58,6 +58,7 @@ from guazhi.roster.import_report import (
     Issue,
     ParsedRow,
     ValidationResult,
+    shown_message,
     shown_value,
 )
 from guazhi.roster.models import (
@@ -152,7 +153,7 @@ def _validate_row(
                 excel_row,
                 header.labels.get(key, FIELDS_BY_KEY[key].header),
                 shown_value(key, text.get(key, "")),
-                message,
+                shown_message(key, message),
                 level,
                 get_column_letter(header.columns[key] + 1) if key in header.columns else "",
             )
