@@ -37,7 +37,7 @@ logger = logging.getLogger(__name__)
 def index(request: HttpRequest) -> HttpResponse:
     user = business_user(request)
     secondments = (
-        Secondment.objects.visible_to(user).filter(cadre_id=user.cadre_id).with_related()
+        Secondment.objects.visible_to(user).filter(cadre_id=user.cadre_id or 0).with_related()
         if user.is_cadre
         else Secondment.objects.none()
     )
