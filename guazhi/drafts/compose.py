@@ -73,7 +73,8 @@ PLACE_FORMS = (
     "主要在{places}等地开展。",
     "相关工作在{places}等处进行。",
 )
-TOTAL_LEADS = ("据工作纪实台账统计，挂职以来累计", "同时，", "此外，", "另外，还")
+TOTAL_LEADS = ("据工作纪实台账统计，挂职以来累计", "同时，", "此外，", "另外，还", "其他方面，")
+CONTACT_FORMS = ("挂职期间多次联系走访", "挂职期间保持经常联系", "挂职期间多次上门或电话联系")
 
 
 def compose(records: Records) -> Draft:
@@ -136,6 +137,15 @@ def clause(text: str) -> str:
     """Free text as a clause: trailing punctuation dropped, inner sentence ends softened."""
     text = " ".join(text.split()).strip().rstrip("。；;，,！!")
     return text.replace("。", "，")
+
+
+def short(text: str, limit: int = 30) -> str:
+    """A long description by its first clause (「融资难需专业指导：走访发现，……」 → its head)."""
+    text = clause(text)
+    if len(text) <= limit:
+        return text
+    cut = min((i for i in (text.find(c) for c in "：:，,；;") if i >= 6), default=-1)
+    return text[:cut] if 0 < cut <= limit else text[:limit] + "……"
 
 
 def _join(items: Sequence[str]) -> str:
@@ -252,9 +262,11 @@ def _results_section(records: Records) -> tuple[Paragraph, ...]:
     totals = [t for t in records.figures if additive(t)]
     if totals:
         sentences = []
-        for n, start in enumerate(range(0, len(totals), MEASURES_PER_SENTENCE)):
-            group = totals[start : start + MEASURES_PER_SENTENCE]
-            lead = TOTAL_LEADS[min(n, len(TOTAL_LEADS) - 1)]
+        # Four measures a sentence, more when there are many: never more sentences than leads.
+        size = max(MEASURES_PER_SENTENCE, -(-len(totals) // len(TOTAL_LEADS)))
+        for n, start in enumerate(range(0, len(totals), size)):
+            group = totals[start : start + size]
+            lead = TOTAL_LEADS[n]
             sentences.append(
                 Sentence(
                     f"{lead}{'、'.join(measure(t) for t in group)}。",
@@ -325,10 +337,9 @@ def _resolved_sentence(p: ProblemRecord, index: int) -> Sentence:
     if has_figures(p.description):
         text = f"协调{clause(p.owner)}解决了问题清单中登记的一项问题"
     else:
-        desc = clause(p.description)
-        text = _rotate(("针对{d}的问题，", "发现{d}后，", "对于{d}这一问题，"), index, p.id).format(
-            d=desc
-        )
+        desc = short(p.description)
+        forms = ("针对“{d}”的问题，", "发现“{d}”的问题后，", "对于“{d}”这一问题，")
+        text = _rotate(forms, index, p.id).format(d=desc)
         text += f"{action}，" if action else f"协调{clause(p.owner)}，"
         text += "推动问题得到解决"
     return Sentence(f"{text}（{when}办结）。" if when else f"{text}。", tuple(sources))
@@ -336,14 +347,19 @@ def _resolved_sentence(p: ProblemRecord, index: int) -> Sentence:
 
 def _contact_sentences(records: Records) -> tuple[Sentence, ...]:
     sentences = []
-    for group in records.contacts:
+    for index, group in enumerate(records.contacts):
         sources = tuple(Source(CONTACT, i) for i in group.contact_ids)
         if group.names:
             names = _join(group.names[:4]) + ("等" if len(group.names) > 4 else "")
             text = f"包联{names}，"
         else:
             text = f"与包联的{group.kind_label}建立了联系，"
-        text += "挂职期间保持经常联系。" if group.visits else "相关情况记入包联对象台账。"
+        if group.visits >= 2:
+            text += _rotate(CONTACT_FORMS, index, records.secondment_id) + "。"
+        elif group.visits == 1:
+            text += "挂职期间联系走访过。"
+        else:
+            text += "相关情况记入包联对象台账。"
         sentences.append(Sentence(text, sources))
     return tuple(sentences)
 
@@ -373,7 +389,7 @@ def _shortfalls_section(records: Records) -> tuple[Paragraph, ...]:
     open_problems = [p for p in records.problems if not p.resolved_date]
     quotable = [p for p in open_problems if not has_figures(p.description)]
     if quotable:
-        descs = _join([f"“{clause(p.description)}”" for p in quotable[:3]])
+        descs = _join([f"“{short(p.description)}”" for p in quotable[:3]])
         facts.append(
             Sentence(
                 f"问题清单中{descs}{'等' if len(open_problems) > 3 else ''}的问题目前尚未解决。",

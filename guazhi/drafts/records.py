@@ -109,6 +109,13 @@ class Records:
         return len(self.entry_ids)
 
 
+def split_duties(text: str) -> tuple[str, ...]:
+    """分管工作 as typed: one a line, or separated by 、，；."""
+    for sep in ("、", "，", ",", "；", ";"):
+        text = text.replace(sep, "\n")
+    return tuple(dict.fromkeys(d.strip() for d in text.splitlines() if d.strip()))
+
+
 def term_end(secondment: Secondment, today: date) -> date:
     """The last day a draft covers: the end of the posting, or today while it runs."""
     return min(today, secondment.actual_end_date or secondment.planned_end_date)
@@ -137,9 +144,7 @@ def gather(secondment: Secondment, *, today: date) -> Records:
         cohort_name=secondment.cohort.name,
         host_unit=secondment.host_unit.name,
         post=secondment.post,
-        duties=tuple(
-            d.strip() for d in secondment.duties.replace("、", "\n").splitlines() if d.strip()
-        ),
+        duties=split_duties(secondment.duties),
         start=start,
         end=end,
         categories=_categories(entries, figures),

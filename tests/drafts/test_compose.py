@@ -236,3 +236,18 @@ def test_money_in_wan_as_reports_write_it() -> None:
     assert money_from_wan(Decimal("12500")) == "1.25亿元"
     assert money_from_wan(Decimal("1250.50")) == "1250.5万元"
     assert money_from_wan(Decimal("12345.67")) == "12345.67万元"
+
+
+def test_duties_and_long_descriptions_as_written_in_a_summary() -> None:
+    from guazhi.drafts.compose import short
+    from guazhi.drafts.records import split_duties
+
+    assert split_duties("营商环境；企业服务\n重点项目推进、企业服务") == (
+        "营商环境",
+        "企业服务",
+        "重点项目推进",
+    )
+    assert short(
+        "柳溪镇企业融资难需金融专业指导：走访辖区企业发现，多家成长型企业订单增长快但缺少抵押物"
+    ) == ("柳溪镇企业融资难需金融专业指导")
+    assert short("石桥村灌溉渠年久失修。") == "石桥村灌溉渠年久失修"
