@@ -215,6 +215,10 @@ def seed(plan: demo_data.Plan, *, ledger: bool = True) -> dict[str, int]:
 
         # After the fieldwork demo: accepted matches add projects, which it would then skip.
         created["needs"] = seed_matching(admin=admin)
+        from guazhi.drafts.demo_data import seed_drafts
+
+        # After the ledger, fieldwork and matching demos: the draft totals what they wrote.
+        created["drafts"] = seed_drafts()
         if created["entries"] or created["writings"]:
             # The seeders insert in bulk, past the actions that keep the search index current.
             from guazhi.search.indexing import rebuild as rebuild_search_index
