@@ -78,7 +78,7 @@ bench: install-dev
 
 # Production settings check (docs/deploy.md): Django's --deploy checks and the project's own,
 # with the environment file the systemd units read.
-ENV_FILE ?= /etc/guazhi/guazhi.env
+ENV_FILE ?= /etc/guazhi/env
 deploy-check: install
 	@test -r "$(ENV_FILE)" || { echo "找不到环境文件 $(ENV_FILE)：请按 docs/deploy.md 由 deploy/guazhi.env.example 复制填写，或 make deploy-check ENV_FILE=路径" >&2; exit 2; }
 	set -a && . "$(ENV_FILE)" && set +a && $(PY) manage.py check --deploy --fail-level WARNING
