@@ -132,6 +132,19 @@ def record_refused_upload(*, actor: User, ip: str = "", file_name: str, reason: 
         )
 
 
+def record_report_download(*, actor: User, ip: str = "", roster_import: RosterImport) -> None:
+    """The validation report leaves the system as a file: audited like any export (its ID and
+    mobile numbers are masked, its names are not)."""
+    with transaction.atomic():
+        record(
+            event=Event.EXPORT,
+            user=actor,
+            ip=ip,
+            obj=roster_import,
+            detail=f"下载名册校验报告 {len(roster_import.report)} 条（身份证号、手机号已脱敏）",
+        )
+
+
 def commit_import(*, actor: User, ip: str = "", roster_import: RosterImport) -> ImportCounts:
     """Phase 2: save every cadre and secondment of a validated upload, its new status and the
     audit records in one short transaction, or nothing.

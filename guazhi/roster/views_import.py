@@ -183,9 +183,11 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def import_report(request: HttpRequest, pk: int) -> FileResponse:
     roster_import = get_roster_import(request, pk)
     stem = roster_import.file_name.rsplit(".", 1)[0]
-    return xlsx_response(
-        exporting.build_report(roster_import), safe_filename(f"校验报告_{stem}") + ".xlsx"
+    data = exporting.build_report(roster_import)
+    import_actions.record_report_download(
+        actor=programme_admin(request), ip=client_ip(request), roster_import=roster_import
     )
+    return xlsx_response(data, safe_filename(f"校验报告_{stem}") + ".xlsx")
 
 
 # --- Commit (phase 2) ---------------------------------------------------------------------------

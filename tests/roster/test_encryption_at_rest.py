@@ -5,6 +5,7 @@ import rows and the kept import report, and the deploy check."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
 
@@ -13,8 +14,10 @@ from django.core.checks import run_checks
 from django.core.exceptions import FieldError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
+from openpyxl import load_workbook
 from roster.xlsx_factory import as_upload, build_roster_xlsx, demo_rows
 
+from guazhi.audit.models import AuditRecord
 from guazhi.contacts.models import Contact
 from guazhi.lib.field_crypto import Keyring, is_token
 from guazhi.lib.identity import id_check_char
@@ -168,6 +171,11 @@ def test_pending_import_rows_are_encrypted_and_the_report_masks_numbers(
     page = client.get(reverse("roster:import_detail", args=[rejected.pk])).content.decode()
     xlsx = client.get(reverse("roster:import_report", args=[rejected.pk]))
     assert xlsx.status_code == 200
+    book = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)))
+    cells = " ".join(str(c.value) for ws in book for row in ws.iter_rows() for c in row)
+    assert rows[0]["身份证号"][-4:] in cells and not re.search(r"\d{17}[\dX]", cells)
+    download = AuditRecord.objects.filter(event="export").latest("seq")
+    assert download.object_id == str(rejected.pk) and "校验报告" in download.detail
     for text in (page, report):
         assert not re.search(r"\d{17}[\dX]", text)
 
