@@ -84,7 +84,8 @@ def peer_cards(user: User, secondment: Secondment) -> dict[str, Any]:
     profile = PeerProfile.objects.filter(secondment=secondment).first()
     words: list[str] = profile.keywords if profile else []
     links = list(
-        PeerLink.objects.filter(secondment=secondment)
+        PeerLink.objects.visible_to(user)
+        .filter(secondment=secondment)
         .select_related("peer__cadre", "peer__cohort", "peer__host_unit")
         .order_by("rank")
     )
