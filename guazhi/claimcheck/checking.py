@@ -20,7 +20,7 @@ from guazhi.writings.models import WritingVersion
 
 from .matching import check_text, summarise
 from .models import CheckStatus, ClaimCheck
-from .period import writing_period
+from .period import term_so_far, writing_period
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +66,11 @@ def run_check(check_id: int) -> str:
     try:
         start, end = writing_period(version)
         findings = check_text(
-            version.text, secondment=version.writing.secondment, start=start, end=end
+            version.text,
+            secondment=version.writing.secondment,
+            start=start,
+            end=end,
+            wider=term_so_far(version),
         )
     except Exception:
         logger.exception("claims check %s failed", check.pk)

@@ -59,8 +59,12 @@ CONTRADICTED_BELOW = Decimal("0.5")
 # (several records describe the same work: a 解决问题 figure and the problem list).
 NEAR_SCORE = 0.6
 
-# Characters that end the clause a figure's words are looked for in.
-CLAUSE_BREAKS = frozenset('，。；！？：,;!?:\n、（）()“”"')
+# Which of two findings of one claim says more for it (the wider period is kept when better).
+RANK = {SUPPORTED: 2, UNSUPPORTED: 1, CONTRADICTED: 0}
+
+# Characters that end the clause a figure's words are looked for in. Brackets do not: 「11.9万元
+# （投入资金）」 names its measure in them.
+CLAUSE_BREAKS = frozenset('，。；！？：,;!?:\n、“”"')
 WINDOW_BEFORE = 12
 WINDOW_AFTER = 10
 
@@ -152,13 +156,32 @@ def summarise(findings: Iterable[Finding]) -> Summary:
     )
 
 
-def check_text(text: str, *, secondment: Secondment, start: date, end: date) -> list[Finding]:
-    """Every claim of `text` with its outcome against the secondment's ledger over [start, end]."""
+def check_text(
+    text: str,
+    *,
+    secondment: Secondment,
+    start: date,
+    end: date,
+    wider: tuple[date, date] | None = None,
+) -> list[Finding]:
+    """Every claim of `text` with its outcome against the secondment's ledger over [start, end].
+
+    With `wider` (start, end), a figure the period does not support is also set against that
+    period, and the better outcome kept: a quarterly summary often gives the term's totals up to its writing (挂职以来…)."""
     claims = extract(text)
     if not claims:
         return []
     catalog = load_catalog(secondment, start, end)
-    return [match_claim(claim, text, catalog) for claim in claims]
+    findings = [match_claim(claim, text, catalog) for claim in claims]
+    unsupported = any(f.outcome != SUPPORTED for f in findings)
+    if wider is not None and wider != (start, end) and unsupported:
+        wide = load_catalog(secondment, *wider)
+        for i, f in enumerate(findings):
+            if f.outcome != SUPPORTED:
+                again = match_claim(f.claim, text, wide)
+                if RANK[again.outcome] > RANK[f.outcome]:
+                    findings[i] = again
+    return findings
 
 
 def claim_context(claim: Claim, text: str) -> str:
@@ -173,10 +196,18 @@ def claim_context(claim: Claim, text: str) -> str:
 
 
 def match_claim(claim: Claim, text: str, catalog: Sequence[Measure]) -> Finding:
+    context = claim_context(claim, text)
+    if not claim.unit:
+        # A bare number in a table row after a category's name: that category's entry count
+        # (「走访调研	12	…」 under a 类别 / 条数 header).
+        row = context.split("|", 1)[0].rstrip(" \t")
+        for m in catalog:
+            if m.category and row.endswith(m.category):
+                return evaluate(claim, m)
+        return Finding(claim=claim, outcome=UNSUPPORTED)
     unit_class = UNIT_CLASS.get(claim.unit)
     if unit_class is None:
         return Finding(claim=claim, outcome=UNSUPPORTED)
-    context = claim_context(claim, text)
     scored = [(m.score(context), m) for m in catalog if m.unit_class == unit_class]
     scored = [(s, m) for s, m in scored if s > 0]
     if not scored:

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from guazhi.contacts.models import Contact, ContactKind, Problem, ProblemStatus
-from guazhi.ledger.models import Entry, EntryFigure, EntryStatus, FigureField
+from guazhi.ledger.models import Category, Entry, EntryFigure, EntryStatus, FigureField
 from guazhi.projects.models import Project
 from guazhi.roster.models import Secondment
 
@@ -51,6 +51,7 @@ UNIT_CLASS: dict[str, str] = {
     "篇": "篇",
     "份": "篇",
     "对": "对",
+    "条": "条",
     "学时": "学时",
     "课时": "学时",
     "小时": "小时",
@@ -116,6 +117,7 @@ class Measure:
     keywords: dict[str, float]  # word → weight
     record_kind: str = "entry"  # entry, project, contact, problem
     items: dict[int, Decimal] = field(default_factory=dict)  # record id → value
+    category: str = ""  # a category's entry count in 条: what a bare number in its row counts
 
     @property
     def scale(self) -> Decimal:
@@ -180,11 +182,11 @@ def load_catalog(secondment: Secondment, start: date, end: date) -> list[Measure
             items[entry_id] = items.get(entry_id, Decimal(0)) + value
     measures.extend(by_label.values())
 
-    # Entry counts of the categories the mapping table names.
+    # Entry counts: of the categories the mapping table names, in the units work is counted in
+    # (「走访调研18次」); of every category and of the whole ledger in 条, the unit of records
+    # (「会议活动纪实7条」, 「纪实56条」).
     per_category: dict[str, list[int]] = defaultdict(list)
-    for entry_id, category in entries.filter(category__name__in=CATEGORY_COUNTS).values_list(
-        "pk", "category__name"
-    ):
+    for entry_id, category in entries.values_list("pk", "category__name"):
         per_category[category].append(entry_id)
     for category, (classes, words) in CATEGORY_COUNTS.items():
         for unit_class in classes:
@@ -197,6 +199,26 @@ def load_catalog(secondment: Secondment, start: date, end: date) -> list[Measure
                     items=dict.fromkeys(per_category.get(category, ()), Decimal(1)),
                 )
             )
+    for category in Category.objects.values_list("name", flat=True):
+        measures.append(
+            Measure(
+                label=f"{category}纪实（条）",
+                unit="条",
+                unit_class="条",
+                keywords={category: 2.0, "纪实": 0.5, "记录": 0.5},
+                items=dict.fromkeys(per_category.get(category, ()), Decimal(1)),
+                category=category,
+            )
+        )
+    measures.append(
+        Measure(
+            label="工作纪实（条）",
+            unit="条",
+            unit_class="条",
+            keywords=dict.fromkeys(("纪实", "记录", "台账"), 1.0),
+            items={pk: Decimal(1) for ids in per_category.values() for pk in ids},
+        )
+    )
 
     # Key projects the cadre had taken on by the end of the period: each one's investment, and
     # how many there are. A project is standing work, so one begun before the period counts.

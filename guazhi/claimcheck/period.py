@@ -7,6 +7,8 @@
 - A term summary (挂职总结) and every other writing: the secondment's start up to the submission.
 
 The end is never after the submission date: later work cannot back what was written before it.
+A figure its quarter does not support is also set against the term so far (`term_so_far`):
+quarterly summaries often give cumulative figures (挂职以来…).
 """
 
 from __future__ import annotations
@@ -19,11 +21,16 @@ from guazhi.writings.models import WritingKind, WritingVersion
 from guazhi.writings.plan import add_months
 
 
+def term_so_far(version: WritingVersion) -> tuple[date, date]:
+    """The secondment's start up to the submission (the day it started, if submitted before)."""
+    start = version.writing.secondment.start_date
+    return start, max(timezone.localdate(version.created_at), start)
+
+
 def writing_period(version: WritingVersion) -> tuple[date, date]:
     writing = version.writing
-    start = writing.secondment.start_date
+    start, end = term_so_far(version)
     submitted = timezone.localdate(version.created_at)
-    end = max(submitted, start)
     if writing.kind != WritingKind.QUARTERLY:
         return start, end
     limit = writing.requirement.due_date if writing.requirement else submitted

@@ -139,3 +139,41 @@ def test_findings_round_trip_through_json(secondment):
         "贷款800万元，约3至5家。", secondment=secondment, start=START, end=END
     ):
         assert Finding.from_dict(finding.to_dict()) == finding
+
+
+def test_records_counted_in_tiao_and_bare_numbers_in_a_category_row(secondment):
+    for day in (1, 2, 3):
+        add_entry(secondment, category="会议活动", on=date(2026, 4, day))
+    add_entry(secondment, category="走访调研", on=date(2026, 4, 9))
+    findings = check_text(
+        "会议活动纪实3条，纪实共4条。\n类别\t条数\n会议活动\t3\n走访调研\t5\n",
+        secondment=secondment,
+        start=START,
+        end=END,
+    )
+    assert [(f.claim.text, f.outcome, f.measure) for f in findings] == [
+        ("3条", SUPPORTED, "会议活动纪实（条）"),
+        ("4条", SUPPORTED, "工作纪实（条）"),
+        ("3", SUPPORTED, "会议活动纪实（条）"),
+        ("5", CONTRADICTED, "走访调研纪实（条）"),
+    ]
+
+
+def test_measure_named_in_brackets_after_the_figure(secondment):
+    add_entry(secondment, category="民生实事", funds="11.9")
+    assert outcome_of("办理民生实事，11.9万元（投入资金）。", secondment)[:2] == (
+        SUPPORTED,
+        Decimal("11.9"),
+    )
+
+
+def test_a_wider_period_is_tried_for_cumulative_figures(secondment):
+    add_entry(secondment, on=date(2026, 4, 2), enterprises_visited=50)
+    add_entry(secondment, on=date(2026, 6, 2), enterprises_visited=20)
+    quarter = {"secondment": secondment, "start": date(2026, 6, 1), "end": date(2026, 8, 31)}
+    [narrow] = check_text("挂职以来走访企业70家。", **quarter)
+    assert narrow.outcome == CONTRADICTED
+    [wide] = check_text(
+        "挂职以来走访企业70家。", **quarter, wider=(date(2026, 3, 1), date(2026, 9, 5))
+    )
+    assert wide.outcome == SUPPORTED and wide.ledger_value == Decimal(70)
