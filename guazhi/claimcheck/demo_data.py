@@ -12,6 +12,7 @@ Runs once: nothing is added when any check exists.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -51,6 +52,7 @@ def seed_claimcheck(*, admin: User, today: date | None = None) -> int:
             # Cadres without an account write through the admin, as in the writings demo.
             author = User.objects.filter(cadre_id=secondment.cadre_id).first() or admin
             _report(secondment, author, today)
+    _check_originality(WritingVersion.objects.filter(writing__title=TITLE, is_submission=True))
     made = 0
     pending = WritingVersion.objects.filter(is_submission=True, claim_check__isnull=True)
     for version_id, writing_id in pending.values_list("pk", "writing_id").iterator():
@@ -167,3 +169,14 @@ def _report(secondment: Secondment, created_by: User, today: date) -> None:
             time=at,
             version_number=number,
         )
+
+
+def _check_originality(versions: Iterable[WritingVersion]) -> None:
+    """The demo reports get their originality report too, as the similarity demo's writings
+    did (its step ran before this one)."""
+    from guazhi.similarity.checking import prepare, run_check
+
+    for version in versions:
+        report, created = prepare(version)
+        if created:
+            run_check(report.pk)
