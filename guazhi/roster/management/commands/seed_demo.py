@@ -199,6 +199,10 @@ def seed(plan: demo_data.Plan, *, ledger: bool = True) -> dict[str, int]:
         from guazhi.similarity.demo_data import seed_similarity
 
         created["reports"] = seed_similarity(actor=admin)
+        from guazhi.claimcheck.demo_data import seed_claimcheck
+
+        # After the similarity demo: its writings are checked against the ledger too.
+        created["claim_checks"] = seed_claimcheck(admin=admin)
         from guazhi.assessment.demo_data import publish_demo, seed_assessment
         from guazhi.evaluation.demo_data import seed_evaluation
 
