@@ -38,11 +38,20 @@ from django.core.management import call_command
 call_command("migrate", verbosity=0)
 {setup}
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from guazhi.accounts.models import User
+from guazhi.accounts.two_factor import required_for
 sessions = {{}}
 for username in {users!r}:
     client = Client()
-    client.force_login(User.objects.get(username=username))
+    user = User.objects.get(username=username)
+    client.force_login(user)
+    if required_for(user):  # past the second factor, as tests.conftest.login does
+        device = TOTPDevice.objects.create(user=user, name="测试验证器", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
     sessions[username] = client.cookies["sessionid"].value
 print(json.dumps(sessions))
 """

@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import path, reverse
 
 from guazhi.urls import urlpatterns as site_urls
+from tests.conftest import verify_second_factor
 
 
 def _boom(request):
@@ -49,6 +50,7 @@ def test_server_error_page_is_chinese_and_logged(client_for, programme_admin, ca
 def test_csrf_failure_page_is_chinese(programme_admin):
     client = Client(enforce_csrf_checks=True)
     client.force_login(programme_admin)
+    verify_second_factor(client, programme_admin)
     response = client.post(reverse("roster:cohort_create"), {"name": "x"})
     assert response.status_code == 403
     assert "页面已过期" in response.content.decode()

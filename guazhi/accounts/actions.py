@@ -14,9 +14,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from guazhi.accounts import two_factor
 from guazhi.accounts.models import BUSINESS_ROLES, AccountAction, Role, User
 from guazhi.audit.log import record
 from guazhi.audit.models import Event
+
+_TWO_FACTOR_RESET = "重置双因素认证：删除动态验证码和恢复码，下次登录须重新绑定"
 
 
 def _role_snapshot(user: User) -> dict[str, object]:
@@ -81,6 +84,17 @@ def unlock(*, actor: User, target: User, ip: str = "") -> int:
         locked = _lock(actor=actor, action=AccountAction.UNLOCK, target=target)
         count = _clear_lockout(locked)
         record(event=Event.UNLOCK, user=actor, ip=ip, obj=locked, detail=f"清除 {count} 条锁定记录")
+    return count
+
+
+def reset_two_factor(*, actor: User, target: User, ip: str = "") -> int:
+    """The security admin's unlock path for a lost phone: every device of the owner goes, and
+    the next login asks them to enrol again. Returns how many devices were removed."""
+    with transaction.atomic():
+        locked = _lock(actor=actor, action=AccountAction.RESET_TWO_FACTOR, target=target)
+        count = two_factor.reset_devices(locked)
+        if count:
+            record(event=Event.EDIT, user=actor, ip=ip, obj=locked, detail=_TWO_FACTOR_RESET)
     return count
 
 
@@ -186,6 +200,19 @@ def unlock_by_two(*, operator: User, witness: User, target: User) -> int:
             user=operator,
             obj=locked,
             detail=f"清除 {count} 条锁定记录；{_two_people(operator, witness)}",
+        )
+    return count
+
+
+def reset_two_factor_by_two(*, operator: User, witness: User, target: User) -> int:
+    with transaction.atomic():
+        locked = _lock_for_two(operator=operator, witness=witness, target=target)
+        count = two_factor.reset_devices(locked)
+        record(
+            event=Event.EDIT,
+            user=operator,
+            obj=locked,
+            detail=f"{_TWO_FACTOR_RESET}；{_two_people(operator, witness)}",
         )
     return count
 

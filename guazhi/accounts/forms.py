@@ -205,3 +205,24 @@ class RoleForm(forms.Form):
         if role != Role.CADRE:
             data["cadre"] = None
         return data
+
+
+class OneTimeCodeForm(forms.Form):
+    """The six digits from the authenticator app, or (at login) one recovery code."""
+
+    code = forms.CharField(label="验证码", max_length=32, strip=True)
+
+    def __init__(self, *args: Any, recovery: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        plain_chinese(self)
+        widget = self.fields["code"].widget
+        widget.attrs.update({"autocomplete": "one-time-code", "autofocus": True})
+        if recovery:
+            self.fields[
+                "code"
+            ].help_text = (
+                "打开手机上的验证器，输入显示的 6 位数字；手机不在身边时可输入一个恢复码。"
+            )
+        else:
+            widget.attrs.update({"inputmode": "numeric", "pattern": "[0-9 ]*"})
+            self.fields["code"].help_text = "输入验证器里显示的 6 位数字。"

@@ -31,6 +31,7 @@ class AccountAction(models.TextChoices):
     UNLOCK = "unlock", "解除锁定"
     SET_ROLE = "set_role", "角色授权"
     DEACTIVATE = "deactivate", "停用或启用账号"
+    RESET_TWO_FACTOR = "reset_two_factor", "重置双因素认证"
 
 
 # 三员分立, written out once: which IT role may take each action. Whoever the actor, the target
@@ -43,6 +44,8 @@ ACTION_ROLES: dict[str, str] = {
     AccountAction.UNLOCK: Role.SYSTEM_ADMIN,
     AccountAction.DEACTIVATE: Role.SYSTEM_ADMIN,
     AccountAction.SET_ROLE: Role.SECURITY_ADMIN,
+    # A lost phone: the security admin, who answers for authentication (docs/security.md).
+    AccountAction.RESET_TWO_FACTOR: Role.SECURITY_ADMIN,
 }
 
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
-from guazhi.accounts import actions
+from guazhi.accounts import actions, two_factor
 from guazhi.accounts.forms import (
     ChangePasswordForm,
     LoginForm,
@@ -27,7 +27,7 @@ from guazhi.accounts.forms import (
     RoleForm,
     UserCreateForm,
 )
-from guazhi.accounts.middleware import LAST_SEEN_KEY, LOGIN_TIME_KEY
+from guazhi.accounts.middleware import LAST_SEEN_KEY, LOGIN_TIME_KEY, TWO_FACTOR_PENDING_KEY
 from guazhi.accounts.models import AccountAction, Role, User
 from guazhi.audit.log import client_ip, record
 from guazhi.audit.models import Event, Result
@@ -44,7 +44,11 @@ class LoginView(auth_views.LoginView):
         now = timezone.now().timestamp()
         self.request.session[LOGIN_TIME_KEY] = now
         self.request.session[LAST_SEEN_KEY] = now
-        record(event=Event.LOGIN, request=self.request, user=form.get_user())
+        user = form.get_user()
+        record(event=Event.LOGIN, request=self.request, user=user)
+        if two_factor.is_enrolled(user) and not two_factor.required_for(user):
+            # Enrolled by choice: asked for the code like those who must (TwoFactorMiddleware).
+            self.request.session[TWO_FACTOR_PENDING_KEY] = True
         return response
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
@@ -81,7 +85,7 @@ def locked_out(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     view.setup(request)
     form = LoginForm(request, data=request.POST)
     form.cleaned_data = {}
-    form._errors = ErrorDict()
+    form._errors = ErrorDict()  # type: ignore[attr-defined]
     form.add_error(None, LoginForm.error_messages["invalid_login"])
     response = render(request, view.template_name, view.get_context_data(form=form))
     add_never_cache_headers(response)  # as LoginView's never_cache does

@@ -7,6 +7,7 @@ existing active account, each typing their own password. Every run is audited, r
     manage.py it_admin set-role USER ROLE [--unit ID] [--cadre ID] --by OPERATOR --witness WITNESS
     manage.py it_admin reset-password USER --by OPERATOR --witness WITNESS
     manage.py it_admin unlock|deactivate|reactivate USER --by OPERATOR --witness WITNESS
+    manage.py it_admin reset-2fa USER --by OPERATOR --witness WITNESS
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ _EVENTS = {
     "unlock": Event.UNLOCK,
     "deactivate": Event.STATUS_CHANGE,
     "reactivate": Event.STATUS_CHANGE,
+    "reset-2fa": Event.EDIT,
 }
 
 
@@ -55,6 +57,7 @@ class Command(BaseCommand):
             "unlock": "解除登录锁定",
             "deactivate": "停用账号",
             "reactivate": "重新启用账号",
+            "reset-2fa": "重置双因素认证（手机丢失），本人下次登录时重新绑定",
         }
         for name, text in specs.items():
             p = sub.add_parser(name, help=text)
@@ -112,6 +115,11 @@ class Command(BaseCommand):
             password = actions.reset_password_by_two(**two)
             self._done(f"{target.username} 的密码已重置。")
             self.stdout.write(f"临时密码（请当面交给本人，首次登录须修改）：{password}")
+        elif operation == "reset-2fa":
+            count = actions.reset_two_factor_by_two(**two)
+            self._done(
+                f"已重置 {target.username} 的双因素认证（删除 {count} 个设备），本人下次登录时重新绑定。"
+            )
         elif operation == "unlock":
             count = actions.unlock_by_two(**two)
             self._done(f"已解除 {target.username} 的登录锁定（清除 {count} 条锁定记录）。")
