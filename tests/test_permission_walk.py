@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from guazhi.accounts.models import Role, User
 from guazhi.jobs.models import Job
 from guazhi.roster.models import Cohort, RosterImport, RosterImportStatus, Unit
+from tests.conftest import login
 from tests.library.library_helpers import library_targets
 
 ANONYMOUS = "anonymous"
@@ -75,6 +76,7 @@ ACCOUNT_CASES = [
         ("accounts:user_deactivate", only(SYSTEM, status=FOUND), "POST"),
         ("accounts:user_reactivate", only(SYSTEM, status=FOUND), "POST"),
         ("accounts:user_role", only(SECURITY), "GET"),
+        ("accounts:user_two_factor_reset", only(SECURITY, status=FOUND), "POST"),
     )
     for target in MANAGEABLE_ACCOUNTS + UNMANAGEABLE_ACCOUNTS
 ]
@@ -85,6 +87,25 @@ CASES: list[Case] = [
     Case("login", {ANONYMOUS: OK, **only(*LOGGED_IN, status=FOUND)}),
     Case("accounts:logout", only(*ROLES, status=FOUND), method="POST"),
     Case("accounts:password_change", only(*LOGGED_IN)),
+    # Walkers are past the second factor (tests.conftest.login); those who must have one are
+    # enrolled, so setup sends them to their security page, the others may enrol.
+    Case("accounts:security", only(*LOGGED_IN)),
+    Case("accounts:two_factor_verify", only(*LOGGED_IN, status=FOUND)),
+    Case(
+        "accounts:two_factor_setup",
+        {
+            **only(ADMIN, SYSTEM, SECURITY, AUDIT, status=FOUND),
+            **only(HOST, HOME, CADRE, OTHER_CADRE),
+        },
+    ),
+    Case("accounts:recovery_codes", only(*LOGGED_IN, status=FOUND)),
+    Case("accounts:recovery_codes_download", {}),  # no fresh codes in these sessions
+    Case(
+        "accounts:recovery_codes_regenerate",
+        only(ADMIN, SYSTEM, SECURITY, AUDIT, status=FOUND),
+        method="POST",
+    ),
+    Case("accounts:two_factor_remove", {}, method="POST"),  # only an enrolled optional user
     Case("accounts:user_list", only(SYSTEM, SECURITY)),
     Case("accounts:user_create", only(SYSTEM)),
     *ACCOUNT_CASES,
@@ -522,6 +543,23 @@ CASES: list[Case] = [
         target="writing_deleted_by_admin_a",
         method="POST",
     ),
+    # Roster rows: the admin's alone (a POST without the version: back with a message).
+    Case("retention:cadre_delete", only(ADMIN, status=FOUND), target="cadre_a", method="POST"),
+    Case(
+        "retention:cadre_restore", only(ADMIN, status=FOUND), target="cadre_deleted", method="POST"
+    ),
+    Case(
+        "retention:secondment_delete",
+        only(ADMIN, status=FOUND),
+        target="secondment_a",
+        method="POST",
+    ),
+    Case(
+        "retention:secondment_restore",
+        only(ADMIN, status=FOUND),
+        target="secondment_deleted_a",
+        method="POST",
+    ),
 ]
 
 
@@ -761,9 +799,7 @@ def test_walk(world, case: Case, role: str) -> None:
         targets = {**targets, "account_self": users.get(role, users[ADMIN]).pk}
     kwargs: dict[str, object] = {"pk": targets[case.target]} if case.target else {}
     url = reverse(case.name, kwargs={**kwargs, **case.kwargs} or None)
-    client = Client()
-    if role != ANONYMOUS:
-        client.force_login(users[role])
+    client = login(users[role]) if role != ANONYMOUS else Client()
     response = client.post(url) if case.method == "POST" else client.get(url)
 
     expected = case.allowed.get(role, FOUND if role == ANONYMOUS else NOT_FOUND)
