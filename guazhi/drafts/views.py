@@ -8,6 +8,7 @@ Objects come through `guazhi.drafts.access`; changes are `guazhi.drafts.actions`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -146,6 +147,12 @@ def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "content": content,
             "sections": _shown(content, user),
             "writing": writing,
+            "period": (
+                date.fromisoformat(content.meta["start"]),
+                date.fromisoformat(content.meta["end"]),
+            )
+            if content.meta.get("start")
+            else None,
             "llm_enabled": llm.enabled(),
             "prompt_count": sum(1 for s in content.sentences() if s.prompt),
             "flagged": [s for s in content.facts() if s.rejected],
