@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -71,8 +72,6 @@ def _attack(settings, attack, length: int) -> None:
     except Undo:
         pass
     finally:
-        from pathlib import Path
-
         Path(head).unlink(missing_ok=True)
 
 
