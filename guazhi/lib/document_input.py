@@ -10,6 +10,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+MAX_DOCX_INFLATED = 200 * 2**20
+
 
 class InputError(Exception):
     """A problem with the user's input, reported as one readable line."""
@@ -54,7 +56,18 @@ def _read_docx(path: Path) -> str:
     except ImportError as exc:
         raise InputError("读取 .docx 需要安装 python-docx / python-docx is required") from exc
     try:
+        # python-docx inflates whole parts in memory; zipfile never inflates an entry past its
+        # declared size, so bounding the declared sizes bounds the memory a zip bomb can take.
+        with zipfile.ZipFile(path) as archive:
+            declared = sum(info.file_size for info in archive.infolist())
+        if declared > MAX_DOCX_INFLATED:
+            raise InputError(
+                f"Word 文档解压后超过 {MAX_DOCX_INFLATED // 2**20} MB，疑似压缩炸弹 / "
+                f"the .docx inflates beyond {MAX_DOCX_INFLATED // 2**20} MB: {path}"
+            )
         document = docx.Document(str(path))
+    except InputError:
+        raise
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise InputError(f"无法读取 Word 文档（文件损坏？）/ corrupt .docx: {path}") from exc
     except Exception as exc:  # python-docx raises assorted errors on malformed parts
