@@ -155,3 +155,15 @@ def test_cli_readers_do_not_expand_entities(tmp_path, reader, attack):
     except reader.__globals__["InputError"]:
         return
     assert "lollol" not in text and "root:" not in text
+
+
+@pytest.mark.parametrize("reader", [claims_cli.read_document, originality_cli.read_document])
+def test_cli_readers_refuse_a_zip_bomb_quickly(tmp_path, reader):
+    import time
+
+    path = tmp_path / "bomb.docx"
+    path.write_bytes(hostile.flat_bomb(hostile.real_docx(1), "word/document.xml", megabytes=300))
+    start = time.perf_counter()
+    with pytest.raises(reader.__globals__["InputError"], match="压缩炸弹"):
+        reader(path)
+    assert time.perf_counter() - start < 5
