@@ -6,6 +6,7 @@ claims and originality engines raise only their InputError."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import hostile
@@ -167,3 +168,44 @@ def test_cli_readers_refuse_a_zip_bomb_quickly(tmp_path, reader):
     with pytest.raises(reader.__globals__["InputError"], match="压缩炸弹"):
         reader(path)
     assert time.perf_counter() - start < 5
+
+
+# --- ledger attachments (photos, PDFs, .docx) ------------------------------------------------
+
+
+def _jpeg() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), "green").save(out, format="JPEG")
+    return out.getvalue()
+
+
+ATTACHMENTS = [_jpeg(), hostile.real_docx(1), b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"]
+
+
+@given(
+    data=st.one_of(
+        st.binary(max_size=2048),
+        st.sampled_from([m for a in ATTACHMENTS for m in hostile.mutations(a, 5)]),
+    ),
+    name=st.sampled_from(["照片.jpg", "材料.pdf", "说明.docx", "x"]),
+)
+def test_attachment_preparation_refuses_only_in_chinese(data, name):
+    from guazhi.ledger.files import UploadRefused, prepare
+
+    try:
+        prepare(data, name, max_bytes=10 * 2**20, keep_gps=False)
+    except UploadRefused as error:
+        assert re.search(r"[\u4e00-\u9fff]", str(error))
+
+
+def test_a_decompression_bomb_photo_is_refused():
+    from PIL import Image
+
+    from guazhi.ledger.files import UploadRefused, prepare
+
+    out = io.BytesIO()
+    Image.new("1", (30_000, 30_000)).save(out, format="PNG")  # 900 megapixels, ~100 KB
+    with pytest.raises(UploadRefused, match="像素过大|已损坏"):
+        prepare(out.getvalue(), "照片.png", max_bytes=10 * 2**20, keep_gps=False)
