@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404
 from guazhi.accounts.models import User
 from guazhi.ledger.models import Entry
 from guazhi.retention.actions import may_delete_entry, may_delete_writing, may_restore
-from guazhi.roster.access import business_user
+from guazhi.roster.access import business_user, programme_admin
+from guazhi.roster.models import Cadre, Secondment
 from guazhi.writings.models import Writing
 
 
@@ -57,3 +58,27 @@ def get_restorable_writing(request: HttpRequest, pk: int) -> Writing:
     if not may_restore(user, writing):
         raise Http404
     return writing
+
+
+def get_deletable_cadre(request: HttpRequest, pk: int) -> Cadre:
+    user = programme_admin(request)
+    return get_object_or_404(Cadre.objects.visible_to(user), pk=pk)
+
+
+def get_restorable_cadre(request: HttpRequest, pk: int) -> Cadre:
+    user = programme_admin(request)
+    return get_object_or_404(
+        Cadre.all_objects.visible_to(user).filter(deleted_at__isnull=False), pk=pk
+    )
+
+
+def get_deletable_secondment(request: HttpRequest, pk: int) -> Secondment:
+    user = programme_admin(request)
+    return get_object_or_404(Secondment.objects.visible_to(user), pk=pk)
+
+
+def get_restorable_secondment(request: HttpRequest, pk: int) -> Secondment:
+    user = programme_admin(request)
+    return get_object_or_404(
+        Secondment.all_objects.visible_to(user).filter(deleted_at__isnull=False), pk=pk
+    )

@@ -180,25 +180,26 @@ def restore_writing(*, actor: User, writing: Writing, version: int, ip: str = ""
 
 
 def _lock_deleted(model: Any, pk: int) -> Any:
-    locked = (
-        model.all_objects.select_for_update(of=("self",))
-        .select_related("secondment")
-        .filter(pk=pk, deleted_at__isnull=False)
-        .first()
-    )
+    rows = model.all_objects.select_for_update(of=("self",))
+    if any(f.name == "secondment" for f in model._meta.get_fields()):
+        rows = rows.select_related("secondment")
+    locked = rows.filter(pk=pk, deleted_at__isnull=False).first()
     if locked is None:
         raise RecycleConflict("已经恢复，无需重复操作。")
+    secondment = getattr(locked, "secondment", None)
+    if secondment is not None and secondment.deleted_at is not None:
+        raise RecycleConflict("所属的挂职任职在回收站中，请先恢复挂职任职。")
     return locked
 
 
-def _mark_deleted(obj: Entry | Writing, actor: User) -> None:
+def _mark_deleted(obj: Any, actor: User) -> None:
     obj.deleted_at = timezone.now()
     obj.deleted_by = actor
     obj.version += 1
     obj.save(update_fields=["deleted_at", "deleted_by", "version", "updated_at"])
 
 
-def _mark_restored(obj: Entry | Writing) -> None:
+def _mark_restored(obj: Any) -> None:
     obj.deleted_at = None
     obj.deleted_by = None
     obj.version += 1

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 
 from guazhi.audit.log import client_ip
 from guazhi.ledger.models import Entry
-from guazhi.retention import access, actions
+from guazhi.retention import access, actions, roster_actions
+from guazhi.roster.models import Cadre, Secondment
 from guazhi.writings.models import Writing
 
 SHOWN = 200  # the newest deleted of each kind; older ones stay restorable by the admin
@@ -36,7 +37,19 @@ def recycle_bin(request: HttpRequest) -> HttpResponse:
     items: list[Entry | Writing] = [*entries, *writings]
     for item in items:
         item.may_restore = actions.may_restore(user, item)  # type: ignore[union-attr]
-    return render(request, "retention/recycle_bin.html", {"entries": entries, "writings": writings})
+    context: dict[str, Any] = {"entries": entries, "writings": writings}
+    if user.is_programme_admin:
+        context["cadres"] = list(
+            Cadre.all_objects.filter(deleted_at__isnull=False)
+            .select_related("home_unit", "deleted_by")
+            .order_by("-deleted_at", "-pk")[:SHOWN]
+        )
+        context["secondments"] = list(
+            Secondment.all_objects.filter(deleted_at__isnull=False)
+            .select_related("cadre", "cohort", "host_unit", "deleted_by")
+            .order_by("-deleted_at", "-pk")[:SHOWN]
+        )
+    return render(request, "retention/recycle_bin.html", context)
 
 
 def _version(request: HttpRequest) -> int:
@@ -113,4 +126,64 @@ def writing_restore(request: HttpRequest, pk: int) -> HttpResponse:
         f"材料“{writing.title}”已恢复。",
     ):
         return redirect(writing)
+    return redirect("retention:recycle_bin")
+
+
+@require_POST
+def cadre_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    cadre = access.get_deletable_cadre(request, pk)
+    user = access.recycle_user(request)
+    if _run(
+        request,
+        lambda: roster_actions.delete_cadre(
+            actor=user, cadre=cadre, version=_version(request), ip=client_ip(request)
+        ),
+        f"干部“{cadre.name}”已移入回收站，可在回收站恢复。",
+    ):
+        return redirect("retention:recycle_bin")
+    return redirect(cadre)
+
+
+@require_POST
+def cadre_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    cadre = access.get_restorable_cadre(request, pk)
+    user = access.recycle_user(request)
+    if _run(
+        request,
+        lambda: roster_actions.restore_cadre(
+            actor=user, cadre=cadre, version=_version(request), ip=client_ip(request)
+        ),
+        f"干部“{cadre.name}”已恢复。",
+    ):
+        return redirect(cadre)
+    return redirect("retention:recycle_bin")
+
+
+@require_POST
+def secondment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    secondment = access.get_deletable_secondment(request, pk)
+    user = access.recycle_user(request)
+    if _run(
+        request,
+        lambda: roster_actions.delete_secondment(
+            actor=user, secondment=secondment, version=_version(request), ip=client_ip(request)
+        ),
+        f"挂职任职“{secondment}”已移入回收站，可在回收站恢复。",
+    ):
+        return redirect("retention:recycle_bin")
+    return redirect(secondment)
+
+
+@require_POST
+def secondment_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    secondment = access.get_restorable_secondment(request, pk)
+    user = access.recycle_user(request)
+    if _run(
+        request,
+        lambda: roster_actions.restore_secondment(
+            actor=user, secondment=secondment, version=_version(request), ip=client_ip(request)
+        ),
+        f"挂职任职“{secondment}”已恢复。",
+    ):
+        return redirect(secondment)
     return redirect("retention:recycle_bin")

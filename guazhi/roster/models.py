@@ -20,6 +20,7 @@ from guazhi.lib.identity import (
     normalize_id_number,
     normalize_mobile,
 )
+from guazhi.lib.soft_delete import LiveManager
 from guazhi.lib.zh import name_initials, name_sort_key
 
 if TYPE_CHECKING:
@@ -299,8 +300,19 @@ class Cadre(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # In the recycle bin (guazhi/retention): left out by `objects`, restorable.
+    deleted_at = models.DateTimeField("删除时间", null=True, blank=True, db_index=True)
+    deleted_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="删除人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
-    objects = CadreQuerySet.as_manager()
+    objects = LiveManager.from_queryset(CadreQuerySet)()
+    all_objects = CadreQuerySet.as_manager()
 
     class Meta:
         verbose_name = "干部"
@@ -475,8 +487,19 @@ class Secondment(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # In the recycle bin (guazhi/retention): left out by `objects`, restorable.
+    deleted_at = models.DateTimeField("删除时间", null=True, blank=True, db_index=True)
+    deleted_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="删除人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
-    objects = SecondmentQuerySet.as_manager()
+    objects = LiveManager.from_queryset(SecondmentQuerySet)()
+    all_objects = SecondmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "挂职任职"
@@ -489,8 +512,11 @@ class Secondment(models.Model):
             models.Index(fields=["cohort", "status"], name="secondment_cohort_status"),
         ]
         constraints = [
+            # One live secondment per cadre and cohort: a deleted one leaves room for a new one.
             models.UniqueConstraint(
-                fields=["cadre", "cohort"], name="one_secondment_per_cadre_per_cohort"
+                fields=["cadre", "cohort"],
+                condition=Q(deleted_at__isnull=True),
+                name="one_secondment_per_cadre_per_cohort",
             ),
             models.CheckConstraint(
                 name="planned_end_after_start",
