@@ -45,6 +45,7 @@ def test_cadre_generates_and_reads_draft_with_citations(
     client_for, cadre_user, records_a, entry_b, project_b
 ):
     client = client_for(cadre_user)
+    assert reverse("drafts:mine") in client.get(reverse("writings:mine")).content.decode()
     page = client.get(reverse("drafts:mine"))
     assert "生成初稿" in page.content.decode()
     draft = _generate(client)
