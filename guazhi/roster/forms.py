@@ -240,6 +240,8 @@ class CadreForm(BootstrapMixin, VersionedForm):
         # The unique index is on the blind index, which a ModelForm does not check by itself.
         if Cadre.objects.filter(id_number=value).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError("系统中已有使用该身份证号的干部，同一人只能登记一次。")
+        if Cadre.all_objects.filter(id_number=value).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("使用该身份证号的干部在回收站中，请在回收站恢复。")
         return value
 
     def clean_mobile(self) -> str:
