@@ -108,17 +108,46 @@ def screenshot(page, request) -> Callable[[str], Path]:
     return take
 
 
+def totp_now(device) -> str:  # type: ignore[no-untyped-def]
+    """The six digits an authenticator app shows for `device` now (or for the next step, if this
+    step's code was used already: django-otp accepts each step's code once)."""
+    import time
+
+    from django_otp.oath import totp
+
+    device.refresh_from_db()
+    now_t = int(time.time() - device.t0) // device.step
+    drift = max(0, device.last_t + 1 - now_t)
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=drift)
+    return f"{code:06d}"
+
+
 @pytest.fixture
 def log_in(page) -> Callable:
-    """log_in(user): sign in through the login form, as a person would."""
+    """log_in(user): sign in through the login form, as a person would; users who must have a
+    second factor get an enrolled authenticator and type its current code."""
 
     def do(user) -> None:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from guazhi.accounts.two_factor import required_for
+
         user.set_password(PASSWORD)
         user.save(update_fields=["password"])
+        device = None
+        if required_for(user):
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is None:
+                device = TOTPDevice.objects.create(user=user, name="手机验证器", confirmed=True)
         page.goto("/accounts/login/")
         page.get_by_label("用户名").fill(user.username)
         page.get_by_label("密码").fill(PASSWORD)
         page.get_by_role("button", name="登录").click()
         page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        if device is not None:
+            page.wait_for_url(lambda url: "/accounts/2fa/verify/" in url)
+            page.get_by_label("验证码").fill(totp_now(device))
+            page.get_by_role("button", name="验证").click()
+            page.wait_for_url(lambda url: "/accounts/2fa/" not in url)
 
     return do
