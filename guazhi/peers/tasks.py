@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from django.urls import reverse
 from django_tasks import task
 
 from guazhi.jobs.models import Job, JobStatus
@@ -28,6 +29,9 @@ def refresh_peers(job_id: int) -> int:
         logger.exception("peers refresh job %s failed", job_id)
         job.fail("计算同届经验时出错，请稍后重试；如仍失败，请联系系统管理员。")
         raise
+    # The progress page reloads when the job ends and then sends the admin to this page, which
+    # shows the new results' time (there is no file to download).
+    Job.objects.filter(pk=job.pk).update(page=reverse("peers:index"))
     job.finish(
         result_file="",
         result_name="",

@@ -41,8 +41,10 @@ def test_a_second_refresh_replaces_the_rows(world) -> None:
 def test_admin_starts_the_job_and_follows_it(world, programme_admin, client_for) -> None:
     response = client_for(programme_admin).post("/peers/refresh/")
     job = Job.objects.get(kind="peers_refresh")
-    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
     assert job.status == JobStatus.DONE  # the test backend runs tasks at once
+    # Done, the job's page sends the admin back to 同届经验 (no file to download).
+    assert client_for(programme_admin).get(f"/jobs/{job.pk}/")["Location"] == "/peers/"
     assert job.row_count == PeerLink.objects.count() > 0
     assert "相似干部" in job.message
 
