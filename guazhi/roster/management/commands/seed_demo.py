@@ -291,4 +291,8 @@ def logins_table(plan: demo_data.Plan) -> str:
         if i == 0:
             lines.append(rule)
     lines.append(rule)
+    lines.append(
+        "组织部管理员和三员首次登录须绑定验证器（任意 TOTP 应用扫码；没有手机时复制页面上的密钥，运行\n"
+        '  .venv/bin/python -m guazhi.lib.totp_code "密钥"  得到验证码）。见 README“演示账号与双因素认证”。'
+    )
     return "\n".join(lines) + "\n"
