@@ -377,7 +377,25 @@ def check_against_database(
         .select_related("cohort")
     }
     label, col = id_column, id_col
+    # A cadre in the recycle bin still holds their ID number (the blind index is unique).
+    binned = set(
+        Cadre.all_objects.filter(id_number__in=ids, deleted_at__isnull=False).values_list(
+            "id_number", flat=True
+        )
+    )
     for parsed in rows:
+        if parsed.values.get("id_number", "") in binned:
+            issues.append(
+                Issue(
+                    parsed.row,
+                    label,
+                    shown_value("id_number", parsed.values["id_number"]),
+                    "该身份证号的干部在回收站中，请先在回收站恢复该干部，再导入。",
+                    ERROR,
+                    col,
+                )
+            )
+            continue
         cadre = existing.get(parsed.values.get("id_number", ""))
         if cadre is None:
             continue
