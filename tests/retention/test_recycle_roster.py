@@ -149,3 +149,18 @@ def test_only_the_programme_admin_deletes_roster_rows(
         url = reverse("retention:cadre_delete", args=[cadre_b.pk])
         assert client.post(url, {"version": cadre_b.version}).status_code == 404
     assert Secondment.objects.filter(pk=secondment.pk).exists()
+
+
+def test_an_import_names_a_cadre_in_the_recycle_bin(programme_admin, units, cohort):
+    from roster.import_helpers import ID_MALE, error_at, make_other_cohort, make_seconded, one_row
+
+    earlier = make_other_cohort()
+    cadre = make_seconded(units, earlier)
+    secondment = cadre.secondments.get()
+    roster_actions.delete_secondment(
+        actor=programme_admin, secondment=secondment, version=secondment.version
+    )
+    cadre.refresh_from_db()
+    roster_actions.delete_cadre(actor=programme_admin, cadre=cadre, version=cadre.version)
+    result = one_row({"身份证号": ID_MALE}, cohort)
+    assert "回收站" in error_at(result, 2, "身份证号")
