@@ -26,6 +26,7 @@ from guazhi.accounts.models import User
 from guazhi.audit.log import record
 from guazhi.audit.models import Event
 from guazhi.contacts.actions import create_problem_on_behalf
+from guazhi.contacts.models import ProblemStatus
 from guazhi.matching.models import (
     TOO_HIGH,
     Match,
@@ -112,7 +113,8 @@ def update_need(
 
 
 def close_need(*, actor: User, need: Need, version: int | None, reason: str, ip: str = "") -> None:
-    """Close a need nobody will answer any more (solved otherwise, withdrawn); needs a reason."""
+    """Close an open need nobody will answer any more (solved otherwise, withdrawn); needs a
+    reason."""
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "请填写关闭原因。"})
@@ -124,6 +126,9 @@ def close_need(*, actor: User, need: Need, version: int | None, reason: str, ip:
             raise StaleEdit(f"需求“{locked.title}”")
         if locked.status == NeedStatus.CLOSED:
             raise ValidationError("需求已经关闭。")
+        if locked.status == NeedStatus.MATCHED:
+            # Its result is tracked as a project or a problem: closing would hide it.
+            raise ValidationError("需求已对接，进展在生成的重点项目或问题清单中跟踪，不需要关闭。")
         before = locked.get_status_display()
         locked.status = NeedStatus.CLOSED
         locked.close_reason = reason[:200]
@@ -372,7 +377,7 @@ def accept_match(
                     "owner": (values.get("owner") or str(locked.resource.unit))[:100],
                     "action_taken": values.get("action_taken") or _origin_text(locked),
                     "deadline": deadline,
-                    "status": "in_progress",
+                    "status": ProblemStatus.IN_PROGRESS,
                 },
                 detail=detail,
                 ip=ip,

@@ -93,3 +93,16 @@ def test_closing_needs_a_reason(host_liaison, units) -> None:
     assert "请填写关闭原因" in page.content.decode()
     client.post(f"/matching/needs/{need.pk}/close/", {"version": need.version, "reason": "已解决"})
     assert Need.objects.get().status == "closed"
+
+
+def test_a_matched_need_is_not_closed(host_liaison, units) -> None:
+    need = make_need(host_liaison, units["town_a"])
+    Need.objects.filter(pk=need.pk).update(status="matched")
+    client = login(host_liaison)
+    page = client.post(
+        f"/matching/needs/{need.pk}/close/",
+        {"version": need.version, "reason": "完成"},
+        follow=True,
+    )
+    assert "需求已对接" in page.content.decode()
+    assert Need.objects.get().status == "matched"
