@@ -39,5 +39,6 @@ class SecurityHeadersMiddleware:
         response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         # Every dynamic answer: the login page, pages of signed-in users and their downloads.
         # A view's own "private, max-age" gives way: a shared office PC must not keep them.
-        response["Cache-Control"] = "no-store"
+        if "no-store" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = "no-store"
         return response
