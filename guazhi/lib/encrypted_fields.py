@@ -265,7 +265,11 @@ class _BlindLookup(Lookup):  # type: ignore[type-arg]
         if not digests:
             raise EmptyResultSet
         col_sql, params = compiler.compile(Col(self.lhs.alias, index))
-        return f"{col_sql} IN ({', '.join(['%s'] * len(digests))})", [*params, *digests]
+        # A blank value has a NULL digest: "IS NOT NULL" keeps exclude() from dropping it
+        # (NOT (NULL IN …) is NULL, not true).
+        placeholders = ", ".join(["%s"] * len(digests))
+        sql = f"({col_sql} IN ({placeholders}) AND {col_sql} IS NOT NULL)"
+        return sql, [*params, *digests, *params]
 
     def tail_for(self, values: list[str]) -> int:
         return 0

@@ -60,6 +60,9 @@ def test_lookups_go_through_the_blind_indexes(cadre_a, cadre_b, contact_a):
     assert Contact.objects.filter(id_number="11010519600315003X").get() == contact_a
     assert Contact.objects.filter(phone="13911112222").exists()
     assert not Contact.objects.filter(phone="13911112223").exists()
+    blank = Contact.objects.create(secondment=contact_a.secondment, kind="enterprise", name="企业")
+    assert set(Contact.objects.exclude(phone="13911112222")) == {blank}
+    assert set(Cadre.objects.exclude(id_number=ID_A)) == {cadre_b}
 
 
 @pytest.mark.parametrize(
