@@ -310,10 +310,10 @@ def encrypted_tables(model_classes: Iterable[type[models.Model]]) -> list[Table]
         fields = model._meta.concrete_fields
         columns = tuple(
             Column(
-                f.column,
+                str(f.column),
                 f.context,
                 tuple(
-                    (g.column, g.tail)
+                    (str(g.column), g.tail)
                     for g in fields
                     if isinstance(g, BlindIndexField) and g.source == f.name
                 ),
