@@ -182,14 +182,27 @@ def _search_pages(ids: dict[str, object]) -> dict[str, tuple[str, str]]:
 
 
 def _clients() -> dict[str, object]:
+    """A logged-in test client per login, past the second factor where it is required (as
+    the tests do: a confirmed TOTP device recorded in the session)."""
     from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from guazhi.accounts.models import User
+    from guazhi.accounts.two_factor import required_for
 
     clients = {}
     for login, username in LOGINS.items():
+        user = User.objects.get(username=username)
         client = Client()
-        client.force_login(User.objects.get(username=username))
+        client.force_login(user)
+        if required_for(user):
+            device, _ = TOTPDevice.objects.get_or_create(
+                user=user, name="bench", defaults={"confirmed": True}
+            )
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
         clients[login] = client
     return clients
 
