@@ -89,7 +89,14 @@ def documented_environment(tmp_path: Path, **overrides: str) -> dict[str, str]:
     keys.mkdir(parents=True)
     for name in ("audit", "backup", "field"):
         (keys / f"{name}.key").write_text(secrets.token_urlsafe(48) + "\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GUAZHI_", "DATABASE_URL"))}
+    # Nothing of the test run leaks in: not our settings, nor the browser tests'
+    # DJANGO_ALLOW_ASYNC_UNSAFE (set when tests/browser/conftest.py is imported), which
+    # check --deploy rightly reports as async.E001.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("GUAZHI_", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"))
+    }
     for line in EXAMPLE.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             name, _, value = line.partition("=")
