@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from guazhi.audit.models import GENESIS_HASH, AuditRecord, Event, Result, appending
+from guazhi.lib.client_address import request_client_address
 from guazhi.lib.identity import mask_id_number, mask_mobile
 
 # Field names whose values are personal data: stored masked in before/after.
@@ -44,9 +45,9 @@ def mask_personal_data(data: Mapping[str, Any] | None) -> dict[str, Any] | None:
 def client_ip(request: HttpRequest | None) -> str:
     if request is None:
         return ""
-    # Behind the department's reverse proxy set GUAZHI_TRUST_X_FORWARDED_FOR? Not by default:
-    # a forged header must not hide the real address in the audit log.
-    return request.META.get("REMOTE_ADDR", "")
+    # X-Forwarded-For counts only when it comes through GUAZHI_TRUSTED_PROXIES: a forged
+    # header must not hide the real address in the audit log (the lockout reads it the same way).
+    return request_client_address(request)
 
 
 def record(
