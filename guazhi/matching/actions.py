@@ -92,7 +92,7 @@ def update_need(
     if "unit" in values:
         _check_need_unit(actor, values["unit"])
     with transaction.atomic():
-        locked = Need.objects.select_for_update().select_related("unit").get(pk=need.pk)
+        locked = Need.objects.select_for_update(of=("self",)).select_related("unit").get(pk=need.pk)
         if not locked.may_edit(actor):
             raise MatchingPermissionError
         if version is None or locked.version != version:
@@ -119,7 +119,7 @@ def close_need(*, actor: User, need: Need, version: int | None, reason: str, ip:
     if not reason:
         raise ValidationError({"reason": "请填写关闭原因。"})
     with transaction.atomic():
-        locked = Need.objects.select_for_update().select_related("unit").get(pk=need.pk)
+        locked = Need.objects.select_for_update(of=("self",)).select_related("unit").get(pk=need.pk)
         if not locked.may_edit(actor):
             raise MatchingPermissionError
         if version is None or locked.version != version:
@@ -184,7 +184,11 @@ def update_resource(
     unknown = set(values) - set(RESOURCE_FIELDS)
     assert not unknown, unknown
     with transaction.atomic():
-        locked = Resource.objects.select_for_update().select_related("unit").get(pk=resource.pk)
+        locked = (
+            Resource.objects.select_for_update(of=("self",))
+            .select_related("unit")
+            .get(pk=resource.pk)
+        )
         if not locked.may_edit(actor):
             raise MatchingPermissionError
         if version is None or locked.version != version:
@@ -206,7 +210,11 @@ def withdraw_resource(
     *, actor: User, resource: Resource, version: int | None, ip: str = ""
 ) -> None:
     with transaction.atomic():
-        locked = Resource.objects.select_for_update().select_related("unit").get(pk=resource.pk)
+        locked = (
+            Resource.objects.select_for_update(of=("self",))
+            .select_related("unit")
+            .get(pk=resource.pk)
+        )
         if not locked.may_edit(actor):
             raise MatchingPermissionError
         if version is None or locked.version != version:
@@ -320,7 +328,7 @@ def accept_match(
     owner, action_taken, deadline."""
     with transaction.atomic():
         locked = (
-            Match.objects.select_for_update()
+            Match.objects.select_for_update(of=("self",))
             .select_related("need__unit", "resource__unit", "resource__cadre")
             .get(pk=match.pk)
         )
@@ -440,7 +448,7 @@ def decline_match(
         raise ValidationError({"reason": "请填写婉拒原因，便于对方了解情况。"})
     with transaction.atomic():
         locked = (
-            Match.objects.select_for_update()
+            Match.objects.select_for_update(of=("self",))
             .select_related("need__unit", "resource__unit")
             .get(pk=match.pk)
         )
